@@ -1,0 +1,271 @@
+/*
+ * libpvbuild: build Xen PV x86_64 domains, with the initial P->M list
+ * placed outside the kernel's initial mapping.
+ *
+ * Conventions: every function that can fail returns 0 or a negative errno
+ * value and, when `err` is not NULL, fills it with a one-line message that
+ * names the file, the field and the limit.  The library never prints: it
+ * reports warnings and progress through the caller's pvb_logger.
+ */
+#ifndef PVBUILD_H
+#define PVBUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- basics */
+
+#define PVB_ERROR_MAX 512
+
+typedef struct pvb_error {
+    int code;                   /* negative errno value, 0 when no error */
+    char msg[PVB_ERROR_MAX];    /* one line, no trailing newline */
+} pvb_error;
+
+enum pvb_log_level {
+    PVB_LOG_ERROR = 0,
+    PVB_LOG_WARNING = 1,
+    PVB_LOG_INFO = 2,
+    PVB_LOG_DEBUG = 3,
+};
+
+typedef void pvb_log_fn(void *opaque, enum pvb_log_level level,
+                        const char *message);
+
+/* A NULL logger, or one with a NULL fn, discards every message. */
+typedef struct pvb_logger {
+    pvb_log_fn *fn;
+    void *opaque;
+} pvb_logger;
+
+const char *pvb_version(void);
+
+/* --------------------------------------------------------- decompression */
+
+enum pvb_compression {
+    PVB_COMP_NONE = 0,
+    PVB_COMP_GZIP,
+    PVB_COMP_BZIP2,
+    PVB_COMP_LZMA,
+    PVB_COMP_XZ,
+    PVB_COMP_LZO,     /* lzop file format */
+    PVB_COMP_LZ4,     /* lz4 legacy frame, as Linux's bzImage uses */
+    PVB_COMP_ZSTD,
+};
+
+/* Defaults applied when a limit is 0. */
+#define PVB_DEFAULT_MAX_OUTPUT      (UINT64_C(1) << 30)   /* 1 GiB */
+#define PVB_DEFAULT_MAX_DECODER_MEM (UINT64_C(256) << 20) /* 256 MiB */
+/* A limit of PVB_UNLIMITED disables it. */
+#define PVB_UNLIMITED UINT64_MAX
+
+struct pvb_limits {
+    uint64_t max_output;       /* bytes a decompression may produce */
+    uint64_t max_decoder_mem;  /* memory the xz/lzma decoder may use */
+};
+
+/* "gzip", "xz", ... ; "none" for PVB_COMP_NONE. */
+const char *pvb_compression_name(enum pvb_compression c);
+
+/* Recognise a compressed stream by its magic; PVB_COMP_NONE if none. */
+enum pvb_compression pvb_compression_sniff(const void *data, size_t len);
+
+/*
+ * Decompress a whole stream into a new malloc'd buffer (*out, *out_len).
+ * Output beyond limits->max_output is never written: the call fails with
+ * -EFBIG as soon as the cap is reached.  `what` names the input in errors.
+ */
+int pvb_decompress(enum pvb_compression c, const void *in, size_t in_len,
+                   const struct pvb_limits *limits, const char *what,
+                   void **out, size_t *out_len, pvb_error *err);
+
+/* ----------------------------------------------------------- kernel image */
+
+enum pvb_image_format {
+    PVB_FORMAT_ELF = 1,      /* plain ELF */
+    PVB_FORMAT_BZIMAGE,      /* Linux bzImage, boot protocol >= 2.08 */
+    PVB_FORMAT_COMPRESSED,   /* a whole-file compressed ELF (vmlinux.gz) */
+};
+
+const char *pvb_format_name(enum pvb_image_format f);
+
+/* One PT_LOAD segment of the kernel ELF. */
+struct pvb_image_segment {
+    uint64_t paddr;     /* p_paddr */
+    uint64_t vaddr;     /* where the builder loads it: paddr + virt_base - paddr_offset */
+    uint64_t elf_vaddr; /* p_vaddr as written in the file */
+    uint64_t offset;    /* p_offset into the ELF */
+    uint64_t filesz;
+    uint64_t memsz;
+    uint32_t flags;     /* PF_R | PF_W | PF_X */
+};
+
+/* Feature names known to Xen's public features.h (submap 0). */
+const char *pvb_feature_name(unsigned bit);   /* NULL if unknown */
+int pvb_feature_from_name(const char *name);  /* bit, or -1 */
+
+#define PVB_NOTE_STR_MAX 256
+
+/*
+ * What the guest kernel announces, and where it came from.  Numeric notes
+ * have a matching bit in notes_seen (bit n = XEN_ELFNOTE type n); values of
+ * notes that were not seen are 0.
+ */
+struct pvb_guest {
+    enum pvb_image_format format;
+    enum pvb_compression compression;   /* of the payload / file, or NONE */
+    uint64_t file_size;                 /* the file as given */
+    uint64_t payload_size;              /* compressed bytes (== file_size if none) */
+    uint64_t elf_size;                  /* bytes of the ELF after decompression */
+    uint16_t bzimage_version;           /* boot protocol, e.g. 0x020f; 0 if not */
+
+    int elf_class;                      /* 32 or 64 */
+    int elf_machine;                    /* EM_X86_64 or EM_386 */
+    uint64_t elf_entry;                 /* e_entry */
+
+    uint64_t notes_seen;                /* 1 << XEN_ELFNOTE_* */
+    bool legacy_guest_info;             /* facts came from __xen_guest */
+    unsigned notes_skipped;             /* malformed notes skipped with a warning */
+
+    /* The values the builder uses, defaults applied (as libxenguest's libelf). */
+    uint64_t virt_base;
+    uint64_t paddr_offset;
+    uint64_t entry;                     /* ENTRY note, else e_entry */
+    uint64_t hypercall_page;            /* virtual address, if the note is seen */
+    uint64_t init_p2m;                  /* virtual address, if the note is seen */
+    uint64_t mod_start_pfn;             /* note value, if seen */
+    uint64_t hv_start_low;
+    uint64_t paddr_start, paddr_end;    /* lowest/highest physical of PT_LOADs */
+    uint64_t virt_kstart, virt_kend;    /* the kernel's virtual extent */
+    uint64_t l1_mfn_valid[2];           /* value, mask */
+    unsigned l1_mfn_valid_count;
+    uint64_t suspend_cancel;
+    uint64_t phys32_entry;
+    uint32_t supported_features;        /* SUPPORTED_FEATURES note bitmap */
+    uint32_t features_supported;        /* from FEATURES: named features */
+    uint32_t features_required;         /* from FEATURES: those with '!' */
+
+    char guest_os[PVB_NOTE_STR_MAX];
+    char guest_version[PVB_NOTE_STR_MAX];
+    char xen_version[PVB_NOTE_STR_MAX];
+    char loader[PVB_NOTE_STR_MAX];
+    char pae_mode[PVB_NOTE_STR_MAX];
+    char bsd_symtab[PVB_NOTE_STR_MAX];
+    char features[PVB_NOTE_STR_MAX];    /* the FEATURES string as written */
+
+    size_t nr_segments;
+    const struct pvb_image_segment *segments;
+};
+
+static inline bool pvb_guest_has_note(const struct pvb_guest *g, unsigned type)
+{
+    return type < 64 && (g->notes_seen >> type) & 1;
+}
+
+typedef struct pvb_image pvb_image;
+
+struct pvb_image_opts {
+    struct pvb_limits limits;    /* zeros: the defaults */
+    const pvb_logger *log;       /* warnings (skipped notes, ...) */
+};
+
+int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
+                        pvb_image **out, pvb_error *err);
+/* `name` is used in messages; the bytes are copied. */
+int pvb_image_open_mem(const char *name, const void *data, size_t len,
+                       const struct pvb_image_opts *opts, pvb_image **out,
+                       pvb_error *err);
+void pvb_image_close(pvb_image *img);
+
+const struct pvb_guest *pvb_image_guest(const pvb_image *img);
+const char *pvb_image_name(const pvb_image *img);
+/* The whole (decompressed) ELF. */
+const void *pvb_image_elf(const pvb_image *img, size_t *len);
+/* The file bytes of segment i (filesz of them). */
+const void *pvb_image_segment_data(const pvb_image *img, size_t i);
+
+/* --------------------------------------------------------------- ramdisk */
+
+typedef struct pvb_ramdisk pvb_ramdisk;
+
+struct pvb_ramdisk_opts {
+    struct pvb_limits limits;
+    bool keep_compressed;        /* load a gzip ramdisk as it is */
+    const pvb_logger *log;
+};
+
+int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
+                          pvb_ramdisk **out, pvb_error *err);
+int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
+                         const struct pvb_ramdisk_opts *opts, pvb_ramdisk **out,
+                         pvb_error *err);
+void pvb_ramdisk_close(pvb_ramdisk *rd);
+const void *pvb_ramdisk_data(const pvb_ramdisk *rd);
+uint64_t pvb_ramdisk_size(const pvb_ramdisk *rd);        /* bytes loaded */
+uint64_t pvb_ramdisk_file_size(const pvb_ramdisk *rd);   /* bytes in the file */
+enum pvb_compression pvb_ramdisk_compression(const pvb_ramdisk *rd); /* of the file */
+bool pvb_ramdisk_decompressed(const pvb_ramdisk *rd);
+
+
+/* ---------------------------------------------------------- build config */
+
+enum pvb_p2m_placement {
+    PVB_P2M_DEFAULT = 0,  /* the kernel's INIT_P2M address if it has one, else inside */
+    PVB_P2M_ADDRESS,      /* at pvb_config.p2m_vaddr, outside the initial mapping */
+    PVB_P2M_INSIDE,       /* inside the initial mapping, as pre-INIT_P2M builders did */
+};
+
+#define PVB_DEFAULT_MEMORY_MIB 256
+
+/*
+ * What to build.  Strings are malloc'd and owned by the config
+ * (pvb_config_free releases them); zero numbers mean "the default".
+ */
+struct pvb_config {
+    char *name;
+    char *kernel;                /* path */
+    char *ramdisk;               /* path, or NULL */
+    char *cmdline;               /* or NULL */
+    uint64_t memory_mib;         /* 0: PVB_DEFAULT_MEMORY_MIB */
+    uint64_t maxmem_mib;         /* 0: memory_mib */
+    unsigned vcpus;              /* 0: 1 */
+    unsigned max_vcpus;          /* 0: vcpus */
+    enum pvb_p2m_placement p2m;
+    uint64_t p2m_vaddr;          /* with PVB_P2M_ADDRESS */
+    bool ramdisk_keep_compressed;
+};
+
+void pvb_config_init(struct pvb_config *cfg);
+void pvb_config_free(struct pvb_config *cfg);
+/* Replace a string field (copying value; NULL clears it). */
+int pvb_config_set_string(char **field, const char *value, pvb_error *err);
+
+/*
+ * Parse a P->M placement as the CLI and xl config take it: "inside",
+ * "default", or a virtual address (0x... hex or decimal).  Only the syntax
+ * is checked here; the layout checks the address against the guest.
+ */
+int pvb_p2m_parse(const char *text, enum pvb_p2m_placement *mode,
+                  uint64_t *vaddr, pvb_error *err);
+
+/*
+ * Read an xl domain config file (xl.cfg(5)) with Xen's libxlutil into cfg.
+ * `overrides` are "KEY=VALUE" strings applied after the file, as with
+ * `xl create FILE KEY=VALUE...`.  Relative kernel/ramdisk paths are taken
+ * relative to the file's directory.  Keys pvbuild does not act on are
+ * reported in one warning through `log`.
+ */
+int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
+                       const char *const *overrides, size_t nr_overrides,
+                       const pvb_logger *log, pvb_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PVBUILD_H */

@@ -1,0 +1,100 @@
+/*
+ * The host: where a domain's frames live.  The builder and the verifier
+ * reach memory, vCPUs and Xen objects only through this ops table, so the
+ * same code runs on real Xen and on the simulated machine.
+ *
+ * Frames are named as Xen names them for a PV guest: a pfn is the guest's
+ * pseudo-physical frame number, an mfn a machine frame number.  Every call
+ * returns 0 (or a count) on success and a negative errno on failure, with
+ * `err` filled.
+ */
+#ifndef PVB_HOST_HOST_H
+#define PVB_HOST_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pvbuild.h"
+#include "util/xenabi.h"
+
+struct pvb_host;
+
+struct host_domain_config {
+    const char *name;        /* may be NULL */
+    uint32_t max_vcpus;
+    uint64_t max_pages;      /* populate beyond this fails */
+};
+
+struct host_domain_info {
+    uint64_t nr_pages;       /* frames the domain owns now */
+    uint64_t max_pages;
+    xen_pfn_t shared_info_mfn;
+    uint32_t max_vcpus;
+    unsigned address_size;   /* 0 until set */
+};
+
+/* Protections for map(). */
+#define HOST_MAP_READ  1
+#define HOST_MAP_WRITE 2
+
+struct host_ops {
+    const char *name;        /* "sim", "xen" */
+    void (*close)(struct pvb_host *h);
+
+    int (*domain_create)(struct pvb_host *h, const struct host_domain_config *cfg,
+                         uint32_t *domid, pvb_error *err);
+    int (*domain_destroy)(struct pvb_host *h, uint32_t domid, pvb_error *err);
+    int (*domain_info)(struct pvb_host *h, uint32_t domid,
+                       struct host_domain_info *info, pvb_error *err);
+    int (*set_address_size)(struct pvb_host *h, uint32_t domid, unsigned bits,
+                            pvb_error *err);
+
+    /*
+     * Populate `count` extents of 2^order frames.  In: extents[i] is the
+     * first pfn of extent i.  Out: extents[i] is the first mfn of extent i
+     * (contiguous within the extent).  Returns the number of extents
+     * populated (the first ones; may be fewer than count, e.g. when no
+     * contiguous 2 MiB run is left) or a negative errno.  Populating beyond
+     * the domain's max_pages fails with -ENOMEM.
+     */
+    long (*populate)(struct pvb_host *h, uint32_t domid, unsigned order,
+                     size_t count, xen_pfn_t *extents, pvb_error *err);
+    /* Give 4 KiB frames back to the host (the undo of populate). */
+    int (*release)(struct pvb_host *h, uint32_t domid, size_t count,
+                   const xen_pfn_t *mfns, pvb_error *err);
+
+    /*
+     * Map `count` of the domain's machine frames, in order, at one virtual
+     * range of the caller.  Fails if a frame is not the domain's, or (with
+     * HOST_MAP_WRITE) if it is a pinned page-table frame.
+     */
+    void *(*map)(struct pvb_host *h, uint32_t domid, int prot, size_t count,
+                 const xen_pfn_t *mfns, pvb_error *err);
+    void (*unmap)(struct pvb_host *h, void *addr, size_t count);
+
+    int (*set_vcpu_context)(struct pvb_host *h, uint32_t domid, unsigned vcpu,
+                            const vcpu_guest_context_x86_64_t *ctx, pvb_error *err);
+    int (*get_vcpu_context)(struct pvb_host *h, uint32_t domid, unsigned vcpu,
+                            vcpu_guest_context_x86_64_t *ctx, pvb_error *err);
+
+    /* MMUEXT_PIN_L4_TABLE / MMUEXT_UNPIN_TABLE on a top-level table. */
+    int (*pin_l4)(struct pvb_host *h, uint32_t domid, xen_pfn_t mfn, pvb_error *err);
+    int (*unpin)(struct pvb_host *h, uint32_t domid, xen_pfn_t mfn, pvb_error *err);
+
+    /* Have the host write its hypercall stubs into the domain's frame. */
+    int (*hypercall_page)(struct pvb_host *h, uint32_t domid, xen_pfn_t mfn,
+                          pvb_error *err);
+    /* Grant entries 0 (console) and 1 (xenstore) for backend_domid. */
+    int (*grant_seed)(struct pvb_host *h, uint32_t domid, uint32_t backend_domid,
+                      xen_pfn_t console_mfn, xen_pfn_t xenstore_mfn, pvb_error *err);
+    /* An unbound event channel in domid that remote_domid may bind. */
+    int (*evtchn_alloc_unbound)(struct pvb_host *h, uint32_t domid,
+                                uint32_t remote_domid, uint32_t *port, pvb_error *err);
+    int (*unpause)(struct pvb_host *h, uint32_t domid, pvb_error *err);
+};
+
+/* Every host embeds this first. */
+struct pvb_host {
+    const struct host_ops *ops;
+};
+
+#endif

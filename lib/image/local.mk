@@ -1,0 +1,8 @@
+lib_libpvbcore_la_SOURCES += \
+	%reldir%/decompress.c %reldir%/decompress.h \
+	%reldir%/bzimage.c %reldir%/bzimage.h \
+	%reldir%/elf.c %reldir%/elf.h \
+	%reldir%/notes.c %reldir%/notes.h \
+	%reldir%/features.c \
+	%reldir%/image.c \
+	%reldir%/ramdisk.c

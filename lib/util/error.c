@@ -1,0 +1,59 @@
+#include "util/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int fail(pvb_error *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
+int fail_prefix(pvb_error *err, int code, const char *what)
+{
+    if (err) {
+        char tmp[PVB_ERROR_MAX];
+        size_t n = strlen(what);
+        /* Truncating a long message is fine: the prefix matters more. */
+        if (n > sizeof tmp - 3)
+            n = sizeof tmp - 3;
+        memcpy(tmp, what, n);
+        tmp[n] = ':';
+        tmp[n + 1] = ' ';
+        size_t rest = sizeof tmp - n - 3;
+        size_t m = strnlen(err->msg, sizeof err->msg);
+        if (m > rest)
+            m = rest;
+        memcpy(tmp + n + 2, err->msg, m);
+        tmp[n + 2 + m] = '\0';
+        memcpy(err->msg, tmp, sizeof tmp);
+        err->code = code;
+    }
+    return code;
+}
+
+void log_msg(const pvb_logger *log, enum pvb_log_level level,
+             const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    if (!log || !log->fn)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    log->fn(log->opaque, level, buf);
+}
+
+const char *pvb_version(void)
+{
+    return PACKAGE_VERSION;
+}

@@ -1,0 +1,4 @@
+lib_libpvbcore_la_SOURCES += \
+	%reldir%/error.c %reldir%/error.h \
+	%reldir%/file.c %reldir%/file.h \
+	%reldir%/xenabi.h

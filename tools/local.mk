@@ -1,0 +1,6 @@
+bin_PROGRAMS += tools/pvbuild
+tools_pvbuild_SOURCES = \
+	%reldir%/pvbuild.c %reldir%/cli.h \
+	%reldir%/json.c %reldir%/json.h \
+	%reldir%/cmd_inspect.c
+tools_pvbuild_LDADD = lib/libpvbuild.la
