@@ -109,6 +109,9 @@ struct pvb_image_segment {
 const char *pvb_feature_name(unsigned bit);   /* NULL if unknown */
 int pvb_feature_from_name(const char *name);  /* bit, or -1 */
 
+/* "ENTRY", "INIT_P2M", ... for a XEN_ELFNOTE_* type; NULL if unknown. */
+const char *pvb_note_name(unsigned type);
+
 #define PVB_NOTE_STR_MAX 256
 
 /*

@@ -1,1 +1,1 @@
-# (filled in)
+dist_man_MANS += %reldir%/pvbuild.1

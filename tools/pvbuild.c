@@ -1,1 +1,110 @@
-int main(void){return 0;}
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_verbosity;
+
+static void print_log(void *opaque, enum pvb_log_level level, const char *msg)
+{
+    (void)opaque;
+    static const char *const prefix[] = { "error", "warning", "info", "debug" };
+    if ((int)level > PVB_LOG_WARNING + cli_verbosity)
+        return;
+    fprintf(stderr, "pvbuild: %s: %s\n", prefix[level], msg);
+}
+
+pvb_logger cli_logger = { print_log, NULL };
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("pvbuild: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_parse_size(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!text[0] || text[0] == '-')
+        return -EINVAL;
+    unsigned long long v = strtoull(text, &end, 0);
+    if (errno)
+        return -EINVAL;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    }
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
+        return -EINVAL;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fputs(
+"Usage: pvbuild [--help] [--version] COMMAND [ARGS...]\n"
+"\n"
+"Build Xen PV x86_64 domains, with the initial P->M list placed outside the\n"
+"kernel's initial mapping.\n"
+"\n"
+"Commands:\n"
+"  inspect [--json] [--max-output=SIZE] KERNEL\n"
+"                 show what a kernel image is and what its Xen notes ask for\n"
+"\n"
+"Run 'pvbuild COMMAND --help' for a command's options; see pvbuild(1).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { 0, 0, 0, 0 },
+    };
+    int c;
+
+    /* Global options stop at the first word that is not one (the command). */
+    while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("pvbuild %s\n", pvb_version());
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[optind];
+    argc -= optind;
+    argv += optind;
+    optind = 0; /* reset getopt for the subcommand (glibc: 0 reinitialises) */
+
+    if (strcmp(cmd, "inspect") == 0)
+        return cmd_inspect(argc, argv);
+    if (strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    cli_error("unknown command '%s' (try 'pvbuild --help')", cmd);
+    return EXIT_USAGE;
+}

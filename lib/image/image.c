@@ -1,0 +1,198 @@
+/*
+ * A kernel image: sniff the container (ELF, bzImage, whole-file
+ * compression), get at the ELF bytes, and hand them to the ELF reader.
+ */
+#include "image/bzimage.h"
+#include "image/decompress.h"
+#include "image/elf.h"
+#include "util/error.h"
+#include "util/file.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pvb_image {
+    char *name;
+    void *elf;               /* owned: decompressed, or a copy of the file */
+    size_t elf_len;
+    struct pvb_guest guest;
+    struct pvb_image_segment *segments;
+};
+
+static bool is_elf(const void *data, size_t len)
+{
+    return len >= 4 && memcmp(data, "\177ELF", 4) == 0;
+}
+
+const char *pvb_format_name(enum pvb_image_format f)
+{
+    switch (f) {
+    case PVB_FORMAT_ELF:        return "elf";
+    case PVB_FORMAT_BZIMAGE:    return "bzimage";
+    case PVB_FORMAT_COMPRESSED: return "compressed-elf";
+    }
+    return "unknown";
+}
+
+/* Decompress `in` into img->elf; the payload must then be an ELF. */
+static int unpack(pvb_image *img, enum pvb_compression comp, const void *in,
+                  size_t in_len, const char *where, const struct pvb_limits *lim,
+                  pvb_error *err)
+{
+    char what[PVB_ERROR_MAX / 2];
+    snprintf(what, sizeof what, "%s: %s %s", img->name,
+             pvb_compression_name(comp), where);
+    int rc = pvb_decompress(comp, in, in_len, lim, what, &img->elf,
+                            &img->elf_len, err);
+    if (rc < 0)
+        return rc;
+    if (!is_elf(img->elf, img->elf_len))
+        return fail(err, -ENOEXEC, "%s: decompressed %s is not an ELF file",
+                    what, where);
+    return 0;
+}
+
+static int copy_elf(pvb_image *img, const void *data, size_t len, pvb_error *err)
+{
+    img->elf = malloc(len);
+    if (!img->elf)
+        return fail(err, -ENOMEM, "%s: cannot allocate 0x%zx bytes", img->name, len);
+    memcpy(img->elf, data, len);
+    img->elf_len = len;
+    return 0;
+}
+
+static int open_container(pvb_image *img, const void *data, size_t len,
+                          const struct pvb_limits *lim, pvb_error *err)
+{
+    struct pvb_guest *g = &img->guest;
+    const unsigned char *p = data;
+
+    g->file_size = len;
+    g->payload_size = len;
+    if (len == 0)
+        return fail(err, -ENOEXEC, "%s: empty file", img->name);
+
+    if (is_elf(data, len)) {
+        g->format = PVB_FORMAT_ELF;
+        return copy_elf(img, data, len, err);
+    }
+
+    if (bzimage_detect(data, len)) {
+        struct bzimage_payload pl;
+        int rc = bzimage_payload(img->name, data, len, &pl, err);
+        if (rc < 0)
+            return rc;
+        g->format = PVB_FORMAT_BZIMAGE;
+        g->bzimage_version = pl.version;
+        g->payload_size = pl.length;
+        const void *payload = p + pl.offset;
+        if (is_elf(payload, pl.length))
+            return copy_elf(img, payload, pl.length, err);
+        g->compression = pvb_compression_sniff(payload, pl.length);
+        if (g->compression == PVB_COMP_NONE)
+            return fail(err, -ENOEXEC,
+                        "%s: bzImage payload at 0x%llx has an unknown format "
+                        "(magic %02x %02x %02x %02x)", img->name,
+                        (unsigned long long)pl.offset, p[pl.offset],
+                        pl.length > 1 ? p[pl.offset + 1] : 0,
+                        pl.length > 2 ? p[pl.offset + 2] : 0,
+                        pl.length > 3 ? p[pl.offset + 3] : 0);
+        return unpack(img, g->compression, payload, pl.length, "payload", lim, err);
+    }
+
+    g->compression = pvb_compression_sniff(data, len);
+    if (g->compression != PVB_COMP_NONE) {
+        g->format = PVB_FORMAT_COMPRESSED;
+        return unpack(img, g->compression, data, len, "file", lim, err);
+    }
+    return fail(err, -ENOEXEC,
+                "%s: not an ELF file, a bzImage or a compressed kernel "
+                "(magic %02x %02x %02x %02x)", img->name, p[0],
+                len > 1 ? p[1] : 0, len > 2 ? p[2] : 0, len > 3 ? p[3] : 0);
+}
+
+int pvb_image_open_mem(const char *name, const void *data, size_t len,
+                       const struct pvb_image_opts *opts, pvb_image **out,
+                       pvb_error *err)
+{
+    struct pvb_limits lim = limits_resolve(opts ? &opts->limits : NULL);
+    const pvb_logger *log = opts ? opts->log : NULL;
+    int rc;
+
+    *out = NULL;
+    pvb_image *img = calloc(1, sizeof *img);
+    if (!img)
+        return fail(err, -ENOMEM, "%s: out of memory", name);
+    img->name = strdup(name ? name : "kernel");
+    if (!img->name) {
+        free(img);
+        return fail(err, -ENOMEM, "%s: out of memory", name);
+    }
+
+    rc = open_container(img, data, len, &lim, err);
+    if (rc == 0) {
+        img->guest.elf_size = img->elf_len;
+        rc = elf_load(img->name, img->elf, img->elf_len, &img->guest,
+                      &img->segments, log, err);
+    }
+    if (rc < 0) {
+        pvb_image_close(img);
+        return rc;
+    }
+    *out = img;
+    return 0;
+}
+
+int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
+                        pvb_image **out, pvb_error *err)
+{
+    struct pvb_limits lim = limits_resolve(opts ? &opts->limits : NULL);
+    void *data;
+    size_t len;
+
+    *out = NULL;
+    /* The file itself is bounded by the same cap as what it unpacks to. */
+    int rc = read_whole_file(path, lim.max_output, &data, &len, err);
+    if (rc < 0)
+        return rc;
+    rc = pvb_image_open_mem(path, data, len, opts, out, err);
+    free(data);
+    return rc;
+}
+
+void pvb_image_close(pvb_image *img)
+{
+    if (!img)
+        return;
+    free(img->segments);
+    free(img->elf);
+    free(img->name);
+    free(img);
+}
+
+const struct pvb_guest *pvb_image_guest(const pvb_image *img)
+{
+    return &img->guest;
+}
+
+const char *pvb_image_name(const pvb_image *img)
+{
+    return img->name;
+}
+
+const void *pvb_image_elf(const pvb_image *img, size_t *len)
+{
+    if (len)
+        *len = img->elf_len;
+    return img->elf;
+}
+
+const void *pvb_image_segment_data(const pvb_image *img, size_t i)
+{
+    if (i >= img->guest.nr_segments)
+        return NULL;
+    return (const char *)img->elf + img->segments[i].offset;
+}

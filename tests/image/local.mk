@@ -1,1 +1,5 @@
-# (filled in)
+check_PROGRAMS += tests/image/mkbzimage
+tests_image_mkbzimage_SOURCES = %reldir%/mkbzimage.c
+
+TESTS += %reldir%/debian-kernel.sh
+EXTRA_DIST += %reldir%/debian-kernel.sh tests/lib.sh
