@@ -267,6 +267,52 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
                        const char *const *overrides, size_t nr_overrides,
                        const pvb_logger *log, pvb_error *err);
 
+
+/* ------------------------------------------------------------------ hosts */
+
+/*
+ * A host is where a domain's frames live: real Xen, or the simulated
+ * machine that enforces Xen's rules in-process (the default with no Xen).
+ */
+typedef struct pvb_host pvb_host;
+
+struct pvb_sim_opts {
+    uint64_t machine_bytes;   /* 0: large enough for multi-TiB guests */
+    uint64_t seed;            /* how machine frames are scattered */
+};
+
+int pvb_host_sim_open(const struct pvb_sim_opts *opts, pvb_host **out,
+                      pvb_error *err);
+void pvb_host_close(pvb_host *h);
+
+/* --------------------------------------------------------------- verifier */
+
+#define PVB_VERIFY_MAX_CHECKS 32
+#define PVB_VERIFY_DETAIL_MAX 256
+
+struct pvb_verify_check {
+    const char *name;                     /* stable, e.g. "pagetables_readonly" */
+    bool ok;
+    char detail[PVB_VERIFY_DETAIL_MAX];   /* what was found (always filled) */
+};
+
+struct pvb_verify_report {
+    bool ok;                              /* every check passed */
+    unsigned nr_checks;
+    struct pvb_verify_check checks[PVB_VERIFY_MAX_CHECKS];
+};
+
+/*
+ * Read a built (not yet running) domain back from the host — vCPU 0's
+ * context, its page tables from cr3, start_info, the P->M list — and check
+ * the PV boot ABI.  Independent of the layout and build code.  `guest`
+ * (optional) adds the checks against the kernel's notes (entry, INIT_P2M).
+ * Returns 0 when the checks ran (report->ok tells the verdict), negative
+ * when the domain could not be read.
+ */
+int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
+               struct pvb_verify_report *report, pvb_error *err);
+
 #ifdef __cplusplus
 }
 #endif
