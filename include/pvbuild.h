@@ -285,6 +285,54 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, pvb_host **out,
                       pvb_error *err);
 void pvb_host_close(pvb_host *h);
 
+/* ---------------------------------------------------------------- builder */
+
+struct pvb_plan;   /* the layout plan: see pvb_plan_make */
+
+struct pvb_build_params {
+    uint32_t console_evtchn;     /* the domain's ports for its console ... */
+    uint32_t store_evtchn;       /* ... and xenstore rings */
+    uint32_t backend_domid;      /* the domain running both backends (grants) */
+    const pvb_logger *log;
+};
+
+struct pvb_build_result {
+    uint64_t console_mfn, store_mfn;   /* for xenconsoled / xenstored */
+    uint64_t l4_mfn;                   /* the pinned top-level table */
+    uint64_t shared_info_mfn;
+};
+
+/*
+ * Build the guest in `domid`, an empty domain on host `h`: plan the layout
+ * (into *plan, which the caller provides), populate memory, write the P->M
+ * list, kernel, ramdisk, start_info, rings, page tables, pin them, and set
+ * vCPU 0.  On failure everything the build did is undone: every frame it
+ * populated is given back and every mapping it made is gone.  The domain
+ * itself stays (the caller created it; pvb_domain_create destroys it).
+ */
+int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
+              const pvb_ramdisk *rd, const struct pvb_config *cfg,
+              const struct pvb_build_params *params, struct pvb_plan *plan,
+              struct pvb_build_result *result, pvb_error *err);
+
+struct pvb_domain {
+    uint32_t domid;
+    uint32_t console_evtchn, store_evtchn;
+    struct pvb_build_result build;
+};
+
+/*
+ * The small toolstack: create a domain for cfg (max vCPUs, max memory),
+ * allocate its console and xenstore event channels for backend_domid,
+ * build it, and leave it paused.  Any failure destroys the domain.
+ */
+int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
+                      const struct pvb_config *cfg, uint32_t backend_domid,
+                      const pvb_logger *log, struct pvb_plan *plan,
+                      struct pvb_domain *dom, pvb_error *err);
+int pvb_domain_destroy(pvb_host *h, uint32_t domid, pvb_error *err);
+int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err);
+
 /* --------------------------------------------------------------- verifier */
 
 #define PVB_VERIFY_MAX_CHECKS 32

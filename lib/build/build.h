@@ -1,0 +1,80 @@
+/*
+ * The builder's insides: carrying a layout plan out on a host.  The
+ * builder keeps machine frame numbers only for the pfns it must reach
+ * itself (the initial mapping and the P->M segment); every other pfn's
+ * frame goes straight into the guest's own P->M list, so the builder's
+ * memory does not grow with the guest.
+ */
+#ifndef PVB_BUILD_BUILD_H
+#define PVB_BUILD_BUILD_H
+
+#include "host/host.h"
+#include "layout/plan.h"
+#include "util/error.h"
+
+#define PFNS_PER_EXTENT 512          /* a 2 MiB extent, order 9 */
+#define EXTENT_ORDER 9
+/* One P->M list page holds the entries of exactly one 2 MiB extent. */
+#define P2M_PER_PAGE 512
+
+/* x86 page-table entry bits (the hardware's, not Xen's ABI). */
+#define PTE_PRESENT  UINT64_C(0x001)
+#define PTE_RW       UINT64_C(0x002)
+#define PTE_USER     UINT64_C(0x004)
+#define PTE_ACCESSED UINT64_C(0x020)
+#define PTE_DIRTY    UINT64_C(0x040)
+#define PTE_UPPER    (PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY)
+#define PTE_LEAF     (PTE_PRESENT | PTE_RW | PTE_ACCESSED)
+
+/* A run of pfns whose frames the builder remembers. */
+struct pfn_window {
+    uint64_t first;          /* pfn */
+    uint64_t count;
+    xen_pfn_t *mfns;
+};
+
+struct build {
+    struct pvb_host *host;
+    uint32_t domid;
+    const struct pvb_plan *plan;
+    const pvb_logger *log;
+
+    /* Frames the builder reaches itself, kept from population. */
+    struct pfn_window low;   /* [0, ...): the initial mapping */
+    struct pfn_window seg;   /* the outside P->M segment: list + its tables */
+
+    /* Progress, for undo: extents [0, swept) have their P->M entries written. */
+    uint64_t swept_extents;
+    bool populated_windows;  /* low/seg frames populated */
+    bool pinned;
+    xen_pfn_t l4_mfn;
+};
+
+/* The frame of a pfn the builder remembers, or 0 with an error. */
+int build_mfn(const struct build *b, uint64_t pfn, xen_pfn_t *mfn, pvb_error *err);
+
+/* Map `count` remembered pfns from `pfn` writable. */
+void *build_map_pfns(struct build *b, uint64_t pfn, uint64_t count, int prot,
+                     pvb_error *err);
+void build_unmap(struct build *b, void *addr, uint64_t count);
+
+/* populate.c */
+int populate_all(struct build *b, pvb_error *err);
+void release_all(struct build *b);
+
+/* load.c: kernel segments, ramdisk, start_info, rings, stack */
+int load_kernel(struct build *b, const pvb_image *img, pvb_error *err);
+int load_ramdisk(struct build *b, const pvb_ramdisk *rd, pvb_error *err);
+struct pvb_build_params;
+int write_start_info(struct build *b, const struct pvb_config *cfg,
+                     const struct pvb_build_params *bp, xen_pfn_t shared_info_mfn,
+                     pvb_error *err);
+
+/* pagetables.c */
+int write_pagetables(struct build *b, pvb_error *err);
+
+/* boot.c: vCPU 0, shared_info, grants, hypercall page, pin */
+int boot_setup(struct build *b, const pvb_image *img, const struct pvb_build_params *bp,
+               unsigned max_vcpus, xen_pfn_t shared_info_mfn, pvb_error *err);
+
+#endif

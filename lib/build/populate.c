@@ -1,0 +1,316 @@
+/*
+ * Populating the guest's memory and writing its P->M list.
+ *
+ * The frames of two windows are populated first and remembered: the
+ * initial mapping (the builder writes the kernel, start_info and the page
+ * tables there) and, when the list is outside, the P->M segment (the list
+ * pages and their tables).  Then every other 2 MiB extent is populated in
+ * pfn order, a batch at a time, and its frames are written straight into
+ * the list page that holds its entries (one list page per extent), so the
+ * builder's memory stays flat however large the guest is.
+ */
+#include "build/build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Extents populated per hypercall batch, as libxenguest does. */
+#define BATCH_EXTENTS 512
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+    return (a + b - 1) / b;
+}
+
+static bool in_window(const struct pfn_window *w, uint64_t pfn)
+{
+    return w->mfns && pfn >= w->first && pfn - w->first < w->count;
+}
+
+int build_mfn(const struct build *b, uint64_t pfn, xen_pfn_t *mfn, pvb_error *err)
+{
+    if (in_window(&b->low, pfn)) {
+        *mfn = b->low.mfns[pfn - b->low.first];
+        return 0;
+    }
+    if (in_window(&b->seg, pfn)) {
+        *mfn = b->seg.mfns[pfn - b->seg.first];
+        return 0;
+    }
+    return fail(err, -EINVAL, "build: domain %u: pfn 0x%llx is outside the "
+                "frames the builder keeps", b->domid, (unsigned long long)pfn);
+}
+
+void *build_map_pfns(struct build *b, uint64_t pfn, uint64_t count, int prot,
+                     pvb_error *err)
+{
+    xen_pfn_t *mfns = malloc(count * sizeof *mfns);
+    if (!mfns) {
+        fail(err, -ENOMEM, "build: cannot allocate a frame list of 0x%llx",
+             (unsigned long long)count);
+        return NULL;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        if (build_mfn(b, pfn + i, &mfns[i], err) < 0) {
+            free(mfns);
+            return NULL;
+        }
+    }
+    void *p = b->host->ops->map(b->host, b->domid, prot, count, mfns, err);
+    free(mfns);
+    return p;
+}
+
+void build_unmap(struct build *b, void *addr, uint64_t count)
+{
+    if (addr)
+        b->host->ops->unmap(b->host, addr, count);
+}
+
+static void release_frames(struct build *b, const xen_pfn_t *mfns, uint64_t count)
+{
+    pvb_error ignored;
+    if (count)
+        b->host->ops->release(b->host, b->domid, count, mfns, &ignored);
+}
+
+/*
+ * Populate pfns [first, first + count) into mfns[]: whole 2 MiB extents
+ * where the range holds them (falling back to 4 KiB frames for what the
+ * host could not give as extents), 4 KiB frames for the rest.  All or
+ * nothing: on failure what was populated is given back.
+ */
+static int populate_range(struct build *b, uint64_t first, uint64_t count,
+                          xen_pfn_t *mfns, pvb_error *err)
+{
+    const struct host_ops *ops = b->host->ops;
+    uint64_t done = 0;
+
+    while (done < count) {
+        uint64_t pfn = first + done;
+        uint64_t left = count - done;
+
+        if (pfn % PFNS_PER_EXTENT == 0 && left >= PFNS_PER_EXTENT) {
+            size_t n = (size_t)(left / PFNS_PER_EXTENT);
+            if (n > BATCH_EXTENTS)
+                n = BATCH_EXTENTS;
+            /* Extent bases go in mfns[] itself: the host overwrites them. */
+            xen_pfn_t ext[BATCH_EXTENTS];
+            for (size_t i = 0; i < n; i++)
+                ext[i] = pfn + i * PFNS_PER_EXTENT;
+            long got = ops->populate(b->host, b->domid, EXTENT_ORDER, n, ext, err);
+            if (got < 0)
+                goto fail;
+            for (long i = 0; i < got; i++)
+                for (unsigned j = 0; j < PFNS_PER_EXTENT; j++)
+                    mfns[done + (uint64_t)i * PFNS_PER_EXTENT + j] = ext[i] + j;
+            done += (uint64_t)got * PFNS_PER_EXTENT;
+            if ((size_t)got == n)
+                continue;
+            /* The host ran out of 2 MiB runs: this extent in 4 KiB frames. */
+            left = PFNS_PER_EXTENT;
+            pfn = first + done;
+        } else if (pfn % PFNS_PER_EXTENT + left > PFNS_PER_EXTENT) {
+            left = PFNS_PER_EXTENT - pfn % PFNS_PER_EXTENT;
+        }
+
+        xen_pfn_t *out = mfns + done;
+        for (uint64_t i = 0; i < left; i++)
+            out[i] = pfn + i;
+        long got = ops->populate(b->host, b->domid, 0, (size_t)left, out, err);
+        if (got < 0)
+            goto fail;
+        done += (uint64_t)got;
+        if ((uint64_t)got < left) {
+            fail(err, -ENOMEM, "build: domain %u: host populated 0x%lx of 0x%llx "
+                 "frames at pfn 0x%llx", b->domid, got, (unsigned long long)left,
+                 (unsigned long long)pfn);
+            goto fail;
+        }
+    }
+    return 0;
+
+fail:
+    release_frames(b, mfns, done);
+    return err ? err->code : -ENOMEM;
+}
+
+static int window_init(struct build *b, struct pfn_window *w, uint64_t first,
+                       uint64_t end, pvb_error *err)
+{
+    uint64_t nr = b->plan->nr_pages;
+    /* Whole extents, so that the sweep can skip them extent by extent. */
+    w->first = first / PFNS_PER_EXTENT * PFNS_PER_EXTENT;
+    end = div_up(end, PFNS_PER_EXTENT) * PFNS_PER_EXTENT;
+    if (end > nr)
+        end = nr;
+    w->count = end - w->first;
+    w->mfns = malloc(w->count * sizeof *w->mfns);
+    if (!w->mfns)
+        return fail(err, -ENOMEM, "build: cannot allocate 0x%llx frame numbers",
+                    (unsigned long long)w->count);
+    int rc = populate_range(b, w->first, w->count, w->mfns, err);
+    if (rc < 0) {
+        free(w->mfns);
+        w->mfns = NULL;
+        w->count = 0;
+    }
+    return rc;
+}
+
+static bool extent_in_windows(const struct build *b, uint64_t ext)
+{
+    uint64_t pfn = ext * PFNS_PER_EXTENT;
+    return in_window(&b->low, pfn) || in_window(&b->seg, pfn);
+}
+
+/* The pfn of the list page holding extent ext's entries. */
+static uint64_t list_pfn(const struct build *b, uint64_t ext)
+{
+    const struct pvb_plan_segment *s = pvb_plan_segment(b->plan, PVB_SEG_P2M);
+    return s->pfn + ext;
+}
+
+static int map_list(struct build *b, uint64_t ext, uint64_t n, int prot,
+                    uint64_t **list, pvb_error *err)
+{
+    *list = build_map_pfns(b, list_pfn(b, ext), n, prot, err);
+    return *list ? 0 : (err ? err->code : -EIO);
+}
+
+/* Sweep extents [0, nr_ext) in batches: populate, then write their entries. */
+static int sweep(struct build *b, xen_pfn_t *tmp, pvb_error *err)
+{
+    uint64_t nr = b->plan->nr_pages;
+    uint64_t nr_ext = div_up(nr, PFNS_PER_EXTENT);
+
+    for (uint64_t e0 = 0; e0 < nr_ext; e0 += BATCH_EXTENTS) {
+        uint64_t n = nr_ext - e0 < BATCH_EXTENTS ? nr_ext - e0 : BATCH_EXTENTS;
+        uint64_t populated = 0;   /* frames in tmp, for undo */
+        int rc = 0;
+
+        /* Populate the batch's extents, a run of non-window extents at a time. */
+        for (uint64_t e = e0; e < e0 + n && rc == 0;) {
+            if (extent_in_windows(b, e)) {
+                e++;
+                continue;
+            }
+            uint64_t run_end = e;
+            while (run_end < e0 + n && !extent_in_windows(b, run_end))
+                run_end++;
+            uint64_t pfn = e * PFNS_PER_EXTENT;
+            uint64_t end = run_end * PFNS_PER_EXTENT < nr ? run_end * PFNS_PER_EXTENT : nr;
+            rc = populate_range(b, pfn, end - pfn,
+                                tmp + (pfn - e0 * PFNS_PER_EXTENT), err);
+            if (rc == 0)
+                populated = end - e0 * PFNS_PER_EXTENT;
+            e = run_end;
+        }
+
+        uint64_t *list = NULL;
+        if (rc == 0)
+            rc = map_list(b, e0, n, HOST_MAP_READ | HOST_MAP_WRITE, &list, err);
+        if (rc < 0) {
+            /* Give back this batch's frames; earlier batches are in the list. */
+            for (uint64_t e = e0; e < e0 + n; e++) {
+                uint64_t off = (e - e0) * PFNS_PER_EXTENT;
+                if (extent_in_windows(b, e) || off >= populated)
+                    continue;
+                uint64_t cnt = populated - off < PFNS_PER_EXTENT ? populated - off
+                                                                 : PFNS_PER_EXTENT;
+                uint64_t pfn = e * PFNS_PER_EXTENT;
+                if (pfn + cnt > nr)
+                    cnt = nr - pfn;
+                release_frames(b, tmp + off, cnt);
+            }
+            return rc;
+        }
+
+        for (uint64_t e = e0; e < e0 + n; e++) {
+            uint64_t *page = list + (e - e0) * P2M_PER_PAGE;
+            uint64_t pfn = e * PFNS_PER_EXTENT;
+            unsigned valid = nr - pfn < PFNS_PER_EXTENT ? (unsigned)(nr - pfn)
+                                                        : PFNS_PER_EXTENT;
+            if (extent_in_windows(b, e)) {
+                for (unsigned j = 0; j < valid; j++)
+                    build_mfn(b, pfn + j, &page[j], NULL);
+            } else {
+                memcpy(page, tmp + (e - e0) * PFNS_PER_EXTENT, valid * sizeof *page);
+            }
+            /* Entries past the last pfn are invalid, as Linux expects. */
+            for (unsigned j = valid; j < P2M_PER_PAGE; j++)
+                page[j] = ~UINT64_C(0);
+        }
+        build_unmap(b, list, n);
+        b->swept_extents = e0 + n;
+    }
+    return 0;
+}
+
+int populate_all(struct build *b, pvb_error *err)
+{
+    const struct pvb_plan *plan = b->plan;
+    int rc;
+
+    rc = window_init(b, &b->low, 0, plan->initial.pages, err);
+    if (rc < 0)
+        return rc;
+    if (plan->p2m_outside) {
+        uint64_t first = plan->si.first_p2m_pfn;
+        /* Windows are whole extents: start the second past the first. */
+        if (first < b->low.first + b->low.count)
+            first = b->low.first + b->low.count;
+        rc = window_init(b, &b->seg, first,
+                         plan->si.first_p2m_pfn + plan->si.nr_p2m_frames, err);
+        if (rc < 0)
+            return rc;
+    }
+    b->populated_windows = true;
+
+    xen_pfn_t *tmp = malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *tmp);
+    if (!tmp)
+        return fail(err, -ENOMEM, "build: cannot allocate the populate batch");
+    rc = sweep(b, tmp, err);
+    free(tmp);
+    return rc;
+}
+
+/* Undo populate_all: every frame it populated goes back to the host. */
+void release_all(struct build *b)
+{
+    pvb_error ignored;
+    uint64_t nr = b->plan->nr_pages;
+    xen_pfn_t *buf = malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *buf);
+
+    /* Swept extents outside the windows: their frames are in the list. */
+    for (uint64_t e0 = 0; buf && e0 < b->swept_extents; e0 += BATCH_EXTENTS) {
+        uint64_t n = b->swept_extents - e0 < BATCH_EXTENTS ? b->swept_extents - e0
+                                                          : BATCH_EXTENTS;
+        uint64_t *list;
+        if (map_list(b, e0, n, HOST_MAP_READ, &list, &ignored) < 0)
+            break;
+        uint64_t cnt = 0;
+        for (uint64_t e = e0; e < e0 + n; e++) {
+            if (extent_in_windows(b, e))
+                continue;
+            uint64_t pfn = e * PFNS_PER_EXTENT;
+            unsigned valid = nr - pfn < PFNS_PER_EXTENT ? (unsigned)(nr - pfn)
+                                                        : PFNS_PER_EXTENT;
+            memcpy(buf + cnt, list + (e - e0) * P2M_PER_PAGE, valid * sizeof *buf);
+            cnt += valid;
+        }
+        build_unmap(b, list, n);
+        release_frames(b, buf, cnt);
+    }
+    free(buf);
+    b->swept_extents = 0;
+
+    release_frames(b, b->seg.mfns, b->seg.mfns ? b->seg.count : 0);
+    release_frames(b, b->low.mfns, b->low.mfns ? b->low.count : 0);
+    free(b->seg.mfns);
+    free(b->low.mfns);
+    memset(&b->seg, 0, sizeof b->seg);
+    memset(&b->low, 0, sizeof b->low);
+    b->populated_windows = false;
+}
