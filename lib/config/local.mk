@@ -1,1 +1,6 @@
-# (to be filled)
+lib_libpvbcore_la_SOURCES += \
+	%reldir%/config.c %reldir%/config.h \
+	%reldir%/xl.c %reldir%/xl.h \
+	%reldir%/xl_values.c \
+	%reldir%/xl_keys.c \
+	%reldir%/xl_override.c

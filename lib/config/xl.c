@@ -1,0 +1,264 @@
+/*
+ * An xl domain config file (xl.cfg(5)) -> a pvb_config, with Xen's own
+ * parser, libxlutil, so that a file means to pvbuild what it means to xl.
+ */
+#include "config/config.h"
+#include "config/xl.h"
+#include "util/error.h"
+#include "util/file.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxlutil.h>
+
+/* Far above any real config; libxlutil takes the length as an int. */
+#define XL_CONFIG_MAX_SIZE (UINT64_C(1) << 20)
+
+/* One warning listing every key present that pvbuild does not act on. */
+static int warn_ignored_keys(const char *path, const char *text, size_t len,
+                             const pvb_logger *log, pvb_error *err)
+{
+    char **keys;
+    size_t nr;
+
+    if (xl_assigned_keys(text, len, &keys, &nr) < 0)
+        return fail(err, -ENOMEM, "%s: listing its keys: out of memory", path);
+    size_t need = 1;
+    for (size_t i = 0; i < nr; i++)
+        if (!xl_is_known_key(keys[i]))
+            need += strlen(keys[i]) + 2;
+    if (need > 1) {
+        char *list = malloc(need), *o = list;
+        if (!list) {
+            xl_free_keys(keys, nr);
+            return fail(err, -ENOMEM, "%s: listing its keys: out of memory",
+                        path);
+        }
+        for (size_t i = 0; i < nr; i++) {
+            if (xl_is_known_key(keys[i]))
+                continue;
+            size_t n = strlen(keys[i]);
+            if (o != list) {
+                memcpy(o, ", ", 2);
+                o += 2;
+            }
+            memcpy(o, keys[i], n);
+            o += n;
+        }
+        *o = '\0';
+        log_warn(log, "%s: ignoring keys pvbuild does not act on: %s", path,
+                 list);
+        free(list);
+    }
+    xl_free_keys(keys, nr);
+    return 0;
+}
+
+/*
+ * libxlutil's report of a failed parse, as one line.  Its lines read
+ * "PATH:LINE: message"; a LINE past the file's own lines is an override.
+ */
+static int parse_failure(const char *path, const char *report, int e,
+                         size_t file_lines, const char *const *overrides,
+                         size_t nr_overrides, pvb_error *err)
+{
+    char shown[PRINTABLE_MAX];
+    size_t plen = strlen(path);
+
+    if (!report || !*report)
+        return fail(err, -e, "%s: cannot parse: %s", path, strerror(e));
+
+    size_t line_len = strcspn(report, "\n");
+    const char *python = strstr(report, "looks like it contains Python")
+                             ? " (xl config files are not Python)" : "";
+    if (strncmp(report, path, plen) == 0 && report[plen] == ':') {
+        char *end;
+        unsigned long lineno = strtoul(report + plen + 1, &end, 10);
+        if (end != report + plen + 1 && *end == ':' && lineno > file_lines &&
+            lineno - file_lines - 1 < nr_overrides) {
+            const char *msg = end + 1;
+            while (*msg == ' ')
+                msg++;
+            return fail(err, -EINVAL, "%s: override \"%s\": %.*s%s", path,
+                        printable_value(overrides[lineno - file_lines - 1],
+                                        shown, sizeof shown),
+                        (int)(line_len - (size_t)(msg - report)), msg, python);
+        }
+        return fail(err, -EINVAL, "%.*s%s", (int)line_len, report, python);
+    }
+    return fail(err, -EINVAL, "%s: %.*s%s", path, (int)line_len, report,
+                python);
+}
+
+/*
+ * The file's text, newline-terminated, then one line per override: xl
+ * create appends them the same way, so a later assignment wins.
+ */
+static int build_text(const char *path, const char *data, size_t len,
+                      const char *const *overrides, size_t nr_overrides,
+                      char **text_r, size_t *text_len, size_t *file_lines,
+                      char **ovr_keys, bool *ovr_add, pvb_error *err)
+{
+    char **lines = calloc(nr_overrides ? nr_overrides : 1, sizeof *lines);
+    size_t total = len + 2, lines_in_file = 0; /* newline, NUL */
+    int r = 0;
+
+    if (!lines)
+        return fail(err, -ENOMEM, "%s: out of memory", path);
+    for (size_t i = 0; i < len; i++)
+        lines_in_file += data[i] == '\n';
+    bool add_newline = len && data[len - 1] != '\n';
+    lines_in_file += add_newline;
+
+    for (size_t i = 0; i < nr_overrides; i++) {
+        r = xl_override_line(overrides[i], &lines[i], &ovr_keys[i], &ovr_add[i],
+                             err);
+        if (r < 0) {
+            fail_prefix(err, r, path);
+            goto out;
+        }
+        total += strlen(lines[i]) + 1;
+    }
+    if (total > INT_MAX) {
+        r = fail(err, -EFBIG, "%s: config text with overrides is 0x%zx "
+                 "bytes, more than libxlutil takes", path, total);
+        goto out;
+    }
+    char *text = malloc(total), *o = text;
+    if (!text) {
+        r = fail(err, -ENOMEM, "%s: out of memory", path);
+        goto out;
+    }
+    memcpy(o, data, len);
+    o += len;
+    if (add_newline)
+        *o++ = '\n';
+    for (size_t i = 0; i < nr_overrides; i++) {
+        size_t n = strlen(lines[i]);
+        memcpy(o, lines[i], n);
+        o += n;
+        *o++ = '\n';
+    }
+    *o = '\0';
+    *text_r = text;
+    *text_len = (size_t)(o - text);
+    *file_lines = lines_in_file;
+out:
+    for (size_t i = 0; i < nr_overrides; i++)
+        free(lines[i]);
+    free(lines);
+    return r;
+}
+
+static void commit_string(char **field, char **value)
+{
+    free(*field);
+    *field = *value;
+    *value = NULL;
+}
+
+static void commit(struct pvb_config *cfg, struct xl_values *v)
+{
+    if (v->has_name)
+        commit_string(&cfg->name, &v->cfg.name);
+    if (v->has_kernel)
+        commit_string(&cfg->kernel, &v->cfg.kernel);
+    if (v->has_ramdisk)
+        commit_string(&cfg->ramdisk, &v->cfg.ramdisk);
+    if (v->has_cmdline)
+        commit_string(&cfg->cmdline, &v->cfg.cmdline);
+    if (v->has_memory)
+        cfg->memory_mib = v->cfg.memory_mib;
+    if (v->has_maxmem)
+        cfg->maxmem_mib = v->cfg.maxmem_mib;
+    if (v->has_vcpus)
+        cfg->vcpus = v->cfg.vcpus;
+    if (v->has_maxvcpus)
+        cfg->max_vcpus = v->cfg.max_vcpus;
+    if (v->has_p2m) {
+        cfg->p2m = v->cfg.p2m;
+        cfg->p2m_vaddr = v->cfg.p2m_vaddr;
+    }
+}
+
+int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
+                       const char *const *overrides, size_t nr_overrides,
+                       const pvb_logger *log, pvb_error *err)
+{
+    struct xl_values v = { 0 };
+    struct xl_reader rd = { .path = path, .err = err };
+    char *data = NULL, *text = NULL, *report_buf = NULL;
+    char **ovr_keys = NULL;
+    bool *ovr_add = NULL;
+    size_t len, text_len = 0, file_lines = 0, report_len = 0;
+    FILE *report = NULL;
+    int r;
+
+    if (!cfg || !path || (nr_overrides && !overrides))
+        return fail(err, -EINVAL, "pvb_config_read_xl: missing argument");
+
+    r = read_whole_file(path, XL_CONFIG_MAX_SIZE, (void **)&data, &len, err);
+    if (r < 0)
+        return r;
+
+    ovr_keys = calloc(nr_overrides ? nr_overrides : 1, sizeof *ovr_keys);
+    ovr_add = calloc(nr_overrides ? nr_overrides : 1, sizeof *ovr_add);
+    if (!ovr_keys || !ovr_add) {
+        r = fail(err, -ENOMEM, "%s: out of memory", path);
+        goto out;
+    }
+    r = build_text(path, data, len, overrides, nr_overrides, &text, &text_len,
+                   &file_lines, ovr_keys, ovr_add, err);
+    if (r < 0)
+        goto out;
+
+    /* libxlutil reports to a FILE: keep that off the caller's stderr. */
+    report = open_memstream(&report_buf, &report_len);
+    if (!report) {
+        int e = errno;
+        r = fail(err, -e, "%s: cannot open a report stream: %s", path,
+                 strerror(e));
+        goto out;
+    }
+    rd.xc = xlu_cfg_init(report, path);
+    if (!rd.xc) {
+        r = fail(err, -ENOMEM, "%s: out of memory", path);
+        goto out;
+    }
+    int e = xlu_cfg_readdata(rd.xc, text, (int)text_len);
+    if (e) {
+        fflush(report);
+        r = parse_failure(path, report_buf, e, file_lines, overrides,
+                          nr_overrides, err);
+        goto out;
+    }
+
+    r = xl_get_values(&rd, &v, ovr_keys, ovr_add, nr_overrides);
+    if (r < 0)
+        goto out;
+    r = warn_ignored_keys(path, text, text_len, log, err);
+    if (r < 0)
+        goto out;
+    if (v.cmdline_overrode)
+        log_warn(log, "%s: ignoring %s in favour of cmdline", path,
+                 v.cmdline_overrode);
+    commit(cfg, &v);
+
+out:
+    pvb_config_free(&v.cfg);
+    xlu_cfg_destroy(rd.xc);
+    if (report)
+        fclose(report);
+    free(report_buf);
+    for (size_t i = 0; ovr_keys && i < nr_overrides; i++)
+        free(ovr_keys[i]);
+    free(ovr_keys);
+    free(ovr_add);
+    free(text);
+    free(data);
+    return r;
+}
