@@ -1,1 +1,7 @@
-# (to be filled)
+# The layout planner: pure functions, guest description + config -> plan.
+lib_libpvbcore_la_SOURCES += \
+	%reldir%/plan.c %reldir%/plan.h \
+	%reldir%/layout.h \
+	%reldir%/pgtables.c \
+	%reldir%/p2m.c \
+	%reldir%/print.c

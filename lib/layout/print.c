@@ -1,0 +1,295 @@
+/*
+ * A plan as text for people and as JSON for scripts.  Both go to a FILE
+ * the caller passes (the CLI's stdout); the planner itself never prints.
+ */
+#include "layout/layout.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+static const char *const level_names[PVB_PT_MAX_LEVELS] = { "L1", "L2", "L3", "L4" };
+
+/* Unmapped segments have no virtual range, except the outside P->M list. */
+static bool has_vrange(const struct pvb_plan_segment *s)
+{
+    return s->mapped || s->vstart || s->vend;
+}
+
+static int finish(FILE *f)
+{
+    return ferror(f) ? -EIO : 0;
+}
+
+/* ------------------------------------------------------------------ text */
+
+static void text_mapping(FILE *f, const struct pvb_plan *plan, const char *name,
+                         const struct pvb_plan_mapping *m)
+{
+    fprintf(f, "  %s 0x%" PRIx64 "-0x%" PRIx64 " -> pfn 0x%" PRIx64 " + 0x%"
+            PRIx64 ", 0x%" PRIx64 " tables of its own from pfn 0x%" PRIx64 "\n",
+            name, m->vstart, m->vend, m->pfn, m->pages, m->nr_tables,
+            m->table_pfn);
+    for (int l = (int)plan->levels - 1; l >= 0; l--) {
+        const struct pvb_plan_level *lv = &m->level[l];
+        fprintf(f, "    %s entries %u..%u", level_names[l],
+                m->index_first[l], m->index_last[l]);
+        if (lv->count)
+            fprintf(f, ": %" PRIu64 " table%s at pfn 0x%" PRIx64
+                    " covering 0x%" PRIx64 "-0x%" PRIx64 "\n", lv->count,
+                    lv->count == 1 ? "" : "s", lv->pfn, lv->first, lv->last);
+        else
+            fprintf(f, ": shared with the initial mapping\n");
+    }
+}
+
+int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f)
+{
+    const struct pvb_plan_start_info *si = &plan->si;
+
+    fprintf(f, "guest: %s, %u-level page tables, %" PRIu64 " MiB = 0x%" PRIx64
+            " pages, virt_base 0x%" PRIx64 "\n",
+            plan->levels == 4 ? "x86_64" : "x86_32 PAE", plan->levels,
+            plan->memory_mib, plan->nr_pages, plan->virt_base);
+    fprintf(f, "%-15s %-10s %-10s %s\n", "segment", "pfn", "pages", "virtual");
+    for (size_t i = 0; i < plan->nr_segments; i++) {
+        const struct pvb_plan_segment *s = &plan->segments[i];
+        char pfn[24], pages[24];
+        snprintf(pfn, sizeof pfn, "0x%" PRIx64, s->pfn);
+        snprintf(pages, sizeof pages, "0x%" PRIx64, s->pages);
+        fprintf(f, "%-15s %-10s %-10s ", s->name, pfn, pages);
+        if (has_vrange(s))
+            fprintf(f, "0x%" PRIx64 "-0x%" PRIx64 "%s\n", s->vstart, s->vend,
+                    s->mapped ? "" : " (own mapping)");
+        else
+            fprintf(f, "(unmapped)\n");
+    }
+    fprintf(f, "virt_alloc_end  0x%" PRIx64 "\n", plan->virt_alloc_end);
+    fprintf(f, "virt_pgtab_end  0x%" PRIx64 "\n", plan->virt_pgtab_end);
+    fprintf(f, "pfns used       0x%" PRIx64 " of 0x%" PRIx64 "\n",
+            plan->total_pfns, plan->nr_pages);
+    fprintf(f, "p2m             %s, 0x%" PRIx64 " pages of %u-byte entries at 0x%"
+            PRIx64 "%s\n", plan->p2m_outside ? "outside" : "inside",
+            plan->p2m_pages, plan->p2m_entry_size, si->mfn_list,
+            plan->p2m_outside ? (plan->p2m_from_note ? " (INIT_P2M note)" :
+                                 " (configured)") : "");
+    fprintf(f, "page tables:\n");
+    text_mapping(f, plan, "initial mapping", &plan->initial);
+    if (plan->p2m_outside)
+        text_mapping(f, plan, "p2m mapping", &plan->p2m);
+    fprintf(f, "start_info: nr_pages 0x%" PRIx64 " flags 0x%" PRIx32
+            " pt_base 0x%" PRIx64 " nr_pt_frames 0x%" PRIx64 " mfn_list 0x%"
+            PRIx64 "\n", si->nr_pages, si->flags, si->pt_base,
+            si->nr_pt_frames, si->mfn_list);
+    fprintf(f, "            mod_start 0x%" PRIx64 " mod_len 0x%" PRIx64
+            " first_p2m_pfn 0x%" PRIx64 " nr_p2m_frames 0x%" PRIx64 "\n",
+            si->mod_start, si->mod_len, si->first_p2m_pfn, si->nr_p2m_frames);
+    fprintf(f, "pfns: start_info 0x%" PRIx64 " xenstore 0x%" PRIx64
+            " console 0x%" PRIx64 " boot_stack 0x%" PRIx64, plan->start_info_pfn,
+            plan->xenstore_pfn, plan->console_pfn, plan->boot_stack_pfn);
+    if (plan->has_hypercall_page)
+        fprintf(f, " hypercall_page 0x%" PRIx64, plan->hypercall_pfn);
+    fprintf(f, "\nvcpu: rip 0x%" PRIx64 " rsp 0x%" PRIx64 " rsi 0x%" PRIx64 "\n",
+            plan->vcpu.rip, plan->vcpu.rsp, plan->vcpu.rsi);
+    for (unsigned i = 0; i < plan->nr_warnings; i++)
+        fprintf(f, "warning: %s\n", plan->warnings[i]);
+    return finish(f);
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+/* Just enough of a JSON writer for one fixed shape. */
+struct jw {
+    FILE *f;
+    int depth;
+    bool comma[8];
+};
+
+static void jw_key(struct jw *j, const char *key)
+{
+    if (j->comma[j->depth])
+        fputc(',', j->f);
+    j->comma[j->depth] = true;
+    fprintf(j->f, "\n%*s", 2 * j->depth, "");
+    if (key)
+        fprintf(j->f, "\"%s\": ", key);
+}
+
+static void jw_open(struct jw *j, const char *key, char bracket)
+{
+    jw_key(j, key);
+    fputc(bracket, j->f);
+    j->comma[++j->depth] = false;
+}
+
+static void jw_close(struct jw *j, char bracket)
+{
+    bool empty = !j->comma[j->depth];
+    j->depth--;
+    if (!empty)
+        fprintf(j->f, "\n%*s", 2 * j->depth, "");
+    fputc(bracket, j->f);
+}
+
+static void jw_hex(struct jw *j, const char *key, uint64_t v)
+{
+    jw_key(j, key);
+    fprintf(j->f, "\"0x%" PRIx64 "\"", v);
+}
+
+static void jw_uint(struct jw *j, const char *key, uint64_t v)
+{
+    jw_key(j, key);
+    fprintf(j->f, "%" PRIu64, v);
+}
+
+static void jw_bool(struct jw *j, const char *key, bool v)
+{
+    jw_key(j, key);
+    fputs(v ? "true" : "false", j->f);
+}
+
+static void jw_null(struct jw *j, const char *key)
+{
+    jw_key(j, key);
+    fputs("null", j->f);
+}
+
+static void jw_string(struct jw *j, const char *key, const char *s)
+{
+    jw_key(j, key);
+    fputc('"', j->f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(j->f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(j->f, "\\u%04x", c);
+        else
+            fputc(c, j->f);
+    }
+    fputc('"', j->f);
+}
+
+static void json_mapping(struct jw *j, const struct pvb_plan *plan,
+                         const char *key, const struct pvb_plan_mapping *m)
+{
+    jw_open(j, key, '{');
+    jw_hex(j, "vstart", m->vstart);
+    jw_hex(j, "vend", m->vend);
+    jw_hex(j, "pfn", m->pfn);
+    jw_hex(j, "pages", m->pages);
+    jw_hex(j, "table_pfn", m->table_pfn);
+    jw_hex(j, "nr_tables", m->nr_tables);
+    jw_open(j, "levels", '[');
+    for (int l = (int)plan->levels - 1; l >= 0; l--) {
+        const struct pvb_plan_level *lv = &m->level[l];
+        jw_open(j, NULL, '{');
+        jw_string(j, "level", level_names[l]);
+        jw_uint(j, "count", lv->count);
+        if (lv->count) {
+            jw_hex(j, "pfn", lv->pfn);
+            jw_hex(j, "first", lv->first);
+            jw_hex(j, "last", lv->last);
+        }
+        jw_uint(j, "index_first", m->index_first[l]);
+        jw_uint(j, "index_last", m->index_last[l]);
+        jw_close(j, '}');
+    }
+    jw_close(j, ']');
+    jw_close(j, '}');
+}
+
+int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f)
+{
+    struct jw j = { .f = f };
+    const struct pvb_plan_start_info *si = &plan->si;
+
+    fputc('{', f);
+    jw_string(&j, "arch", plan->levels == 4 ? "x86_64" : "x86_32p");
+    jw_uint(&j, "levels", plan->levels);
+    jw_uint(&j, "memory_mib", plan->memory_mib);
+    jw_hex(&j, "nr_pages", plan->nr_pages);
+    jw_hex(&j, "virt_base", plan->virt_base);
+
+    jw_open(&j, "segments", '[');
+    for (size_t i = 0; i < plan->nr_segments; i++) {
+        const struct pvb_plan_segment *s = &plan->segments[i];
+        jw_open(&j, NULL, '{');
+        jw_string(&j, "name", s->name);
+        if (has_vrange(s)) {
+            jw_hex(&j, "vstart", s->vstart);
+            jw_hex(&j, "vend", s->vend);
+        } else {
+            jw_null(&j, "vstart");
+            jw_null(&j, "vend");
+        }
+        jw_hex(&j, "pfn", s->pfn);
+        jw_hex(&j, "pages", s->pages);
+        jw_bool(&j, "mapped", s->mapped);
+        jw_close(&j, '}');
+    }
+    jw_close(&j, ']');
+
+    jw_hex(&j, "virt_alloc_end", plan->virt_alloc_end);
+    jw_hex(&j, "virt_pgtab_end", plan->virt_pgtab_end);
+    jw_hex(&j, "total_pfns", plan->total_pfns);
+
+    jw_open(&j, "p2m", '{');
+    jw_string(&j, "placement", plan->p2m_outside ? "outside" : "inside");
+    if (plan->p2m_outside)
+        jw_string(&j, "source", plan->p2m_from_note ? "INIT_P2M" : "config");
+    jw_hex(&j, "vaddr", si->mfn_list);
+    jw_uint(&j, "entry_size", plan->p2m_entry_size);
+    jw_hex(&j, "list_pages", plan->p2m_pages);
+    const struct pvb_plan_segment *list = pvb_plan_segment(plan, PVB_SEG_P2M);
+    if (list)
+        jw_hex(&j, "pfn", list->pfn);
+    if (plan->p2m_outside) {
+        jw_hex(&j, "nr_tables", plan->p2m.nr_tables);
+        jw_hex(&j, "nr_frames", si->nr_p2m_frames);
+    }
+    jw_close(&j, '}');
+
+    jw_open(&j, "page_tables", '{');
+    json_mapping(&j, plan, "initial", &plan->initial);
+    if (plan->p2m_outside)
+        json_mapping(&j, plan, "p2m", &plan->p2m);
+    jw_close(&j, '}');
+
+    jw_open(&j, "start_info", '{');
+    jw_hex(&j, "nr_pages", si->nr_pages);
+    jw_hex(&j, "flags", si->flags);
+    jw_hex(&j, "pt_base", si->pt_base);
+    jw_hex(&j, "nr_pt_frames", si->nr_pt_frames);
+    jw_hex(&j, "mfn_list", si->mfn_list);
+    jw_hex(&j, "mod_start", si->mod_start);
+    jw_hex(&j, "mod_len", si->mod_len);
+    jw_hex(&j, "first_p2m_pfn", si->first_p2m_pfn);
+    jw_hex(&j, "nr_p2m_frames", si->nr_p2m_frames);
+    jw_close(&j, '}');
+
+    jw_open(&j, "pfns", '{');
+    jw_hex(&j, "start_info", plan->start_info_pfn);
+    jw_hex(&j, "xenstore", plan->xenstore_pfn);
+    jw_hex(&j, "console", plan->console_pfn);
+    jw_hex(&j, "boot_stack", plan->boot_stack_pfn);
+    if (plan->has_hypercall_page)
+        jw_hex(&j, "hypercall_page", plan->hypercall_pfn);
+    else
+        jw_null(&j, "hypercall_page");
+    jw_close(&j, '}');
+
+    jw_open(&j, "vcpu", '{');
+    jw_hex(&j, "rip", plan->vcpu.rip);
+    jw_hex(&j, "rsp", plan->vcpu.rsp);
+    jw_hex(&j, "rsi", plan->vcpu.rsi);
+    jw_close(&j, '}');
+
+    jw_open(&j, "warnings", '[');
+    for (unsigned i = 0; i < plan->nr_warnings; i++)
+        jw_string(&j, NULL, plan->warnings[i]);
+    jw_close(&j, ']');
+    fputs("\n}\n", f);
+    return finish(f);
+}
