@@ -62,9 +62,11 @@ static int link_tables(struct build *b, const struct pvb_plan_mapping *m,
                 return fail(err, -EINVAL, "build: no level-%u table covers 0x%llx",
                             l + 2, (unsigned long long)va);
             uint64_t *parent = table_at(plan, t, parent_pfn);
-            if (!parent || build_mfn(b, lv->pfn + i, &mfn, err) < 0)
+            if (!parent)
                 return fail(err, -EINVAL, "build: table pfn 0x%llx is not planned",
                             (unsigned long long)parent_pfn);
+            if (build_mfn(b, lv->pfn + i, &mfn, err) < 0)
+                return err ? err->code : -EINVAL;
             parent[level_index(va, l + 1)] = ((uint64_t)mfn << PVB_PAGE_SHIFT) | PTE_UPPER;
         }
     }

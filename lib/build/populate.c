@@ -2,9 +2,9 @@
  * Populating the guest's memory and writing its P->M list.
  *
  * The frames of two windows are populated first and remembered: the
- * initial mapping (the builder writes the kernel, start_info and the page
- * tables there) and, when the list is outside, the P->M segment (the list
- * pages and their tables).  Then every other 2 MiB extent is populated in
+ * boot elements (the kernel, start_info, the initial page tables, the
+ * ramdisk, and the list when it is inside) and, when the list is outside,
+ * the P->M segment (the list pages and their tables).  Then every other 2 MiB extent is populated in
  * pfn order, a batch at a time, and its frames are written straight into
  * the list page that holds its entries (one list page per extent), so the
  * builder's memory stays flat however large the guest is.
@@ -253,7 +253,9 @@ int populate_all(struct build *b, pvb_error *err)
     const struct pvb_plan *plan = b->plan;
     int rc;
 
-    rc = window_init(b, &b->low, 0, plan->initial.pages, err);
+    /* Everything but an outside P->M segment lies below first_p2m_pfn. */
+    rc = window_init(b, &b->low, 0, plan->p2m_outside ? plan->si.first_p2m_pfn
+                                                       : plan->total_pfns, err);
     if (rc < 0)
         return rc;
     if (plan->p2m_outside) {

@@ -1,1 +1,17 @@
-# (to be filled)
+check_PROGRAMS += tests/build/debian
+tests_build_debian_SOURCES = %reldir%/debian.c %reldir%/common.h
+tests_build_debian_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_debian_LDADD = $(TEST_LIBS)
+TESTS += tests/build/debian
+
+check_PROGRAMS += tests/build/undo
+tests_build_undo_SOURCES = %reldir%/undo.c %reldir%/common.h
+tests_build_undo_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_undo_LDADD = $(TEST_LIBS)
+TESTS += tests/build/undo
+
+check_PROGRAMS += tests/build/property
+tests_build_property_SOURCES = %reldir%/property.c %reldir%/common.h
+tests_build_property_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_property_LDADD = $(TEST_LIBS)
+TESTS += tests/build/property

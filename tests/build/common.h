@@ -1,0 +1,147 @@
+#define _GNU_SOURCE
+/* Shared by the builder tests: Debian's kernel and sim helpers. */
+#ifndef PVB_TESTS_BUILD_COMMON_H
+#define PVB_TESTS_BUILD_COMMON_H
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/host.h"
+#include "host/sim.h"
+#include "layout/plan.h"
+#include "tap.h"
+
+/* The newest /boot/vmlinuz-*-amd64, or NULL. */
+static inline char *debian_kernel(void)
+{
+    static char path[512];
+    DIR *d = opendir("/boot");
+    struct dirent *e;
+    path[0] = 0;
+    if (!d)
+        return NULL;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "vmlinuz-", 8) == 0 && n > 6 &&
+            strcmp(e->d_name + n - 6, "-amd64") == 0) {
+            char cand[512];
+            snprintf(cand, sizeof cand, "/boot/%s", e->d_name);
+            if (strverscmp(cand, path) > 0)
+                snprintf(path, sizeof path, "%s", cand);
+        }
+    }
+    closedir(d);
+    return path[0] ? path : NULL;
+}
+
+/* A ramdisk of `size` bytes of non-zero, position-dependent content. */
+static inline pvb_ramdisk *make_ramdisk(uint64_t size)
+{
+    unsigned char *buf = malloc(size);
+    pvb_ramdisk *rd = NULL;
+    pvb_error err;
+    if (!buf)
+        return NULL;
+    for (uint64_t i = 0; i < size; i++)
+        buf[i] = (unsigned char)(i * 131 + (i >> 12) + 1);
+    if (pvb_ramdisk_open_mem("test-ramdisk", buf, size, NULL, &rd, &err) < 0)
+        rd = NULL;
+    free(buf);
+    return rd;
+}
+
+
+#include <elf.h>
+#include <xen/elfnote.h>
+
+struct test_kernel {
+    bool init_p2m;
+    uint64_t init_p2m_addr;
+    bool mod_start_pfn;
+    bool hypercall_page;
+    uint64_t text_bytes, bss_bytes;
+};
+
+static inline size_t put_note(unsigned char *p, unsigned type, const void *desc,
+                              uint32_t len)
+{
+    Elf64_Nhdr nh = { .n_namesz = 4, .n_descsz = len, .n_type = type };
+    memcpy(p, &nh, sizeof nh);
+    memcpy(p + sizeof nh, "Xen", 4);
+    memcpy(p + sizeof nh + 4, desc, len);
+    return sizeof nh + 4 + ((len + 3) & ~3u);
+}
+
+static inline size_t put_note64(unsigned char *p, unsigned type, uint64_t v)
+{
+    return put_note(p, type, &v, 8);
+}
+
+/*
+ * A small x86_64 PV "kernel" as an ELF image in memory: one PT_LOAD with
+ * text and bss at 0xffffffff81000000, Xen notes as Linux writes them.
+ */
+static inline pvb_image *make_test_kernel(const struct test_kernel *k)
+{
+    const uint64_t vbase = UINT64_C(0xffffffff80000000), kstart = vbase + 0x1000000;
+    size_t text = k->text_bytes ? k->text_bytes : 0x3000;
+    size_t size = 0x1000 + text;
+    unsigned char *buf = calloc(1, size);
+    Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+    Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof *eh);
+    unsigned char *notes = buf + sizeof *eh + 2 * sizeof *ph, *n = notes;
+    pvb_image *img = NULL;
+    pvb_error err;
+
+    memcpy(eh->e_ident, ELFMAG, SELFMAG);
+    eh->e_ident[EI_CLASS] = ELFCLASS64;
+    eh->e_ident[EI_DATA] = ELFDATA2LSB;
+    eh->e_ident[EI_VERSION] = EV_CURRENT;
+    eh->e_type = ET_EXEC;
+    eh->e_machine = EM_X86_64;
+    eh->e_version = EV_CURRENT;
+    eh->e_entry = kstart;
+    eh->e_phoff = sizeof *eh;
+    eh->e_ehsize = sizeof *eh;
+    eh->e_phentsize = sizeof *ph;
+    eh->e_phnum = 2;
+
+    n += put_note64(n, XEN_ELFNOTE_VIRT_BASE, vbase);
+    n += put_note64(n, XEN_ELFNOTE_PADDR_OFFSET, 0);
+    n += put_note64(n, XEN_ELFNOTE_ENTRY, kstart);
+    n += put_note(n, XEN_ELFNOTE_GUEST_OS, "linux", 6);
+    n += put_note(n, XEN_ELFNOTE_XEN_VERSION, "xen-3.0", 8);
+    n += put_note(n, XEN_ELFNOTE_LOADER, "generic", 8);
+    n += put_note(n, XEN_ELFNOTE_FEATURES, "!writable_page_tables", 22);
+    if (k->init_p2m)
+        n += put_note64(n, XEN_ELFNOTE_INIT_P2M, k->init_p2m_addr);
+    if (k->mod_start_pfn)
+        n += put_note64(n, XEN_ELFNOTE_MOD_START_PFN, 1);
+    if (k->hypercall_page)
+        n += put_note64(n, XEN_ELFNOTE_HYPERCALL_PAGE, kstart + 0x1000);
+
+    ph[0].p_type = PT_LOAD;
+    ph[0].p_flags = PF_R | PF_W | PF_X;
+    ph[0].p_offset = 0x1000;
+    ph[0].p_vaddr = kstart;
+    ph[0].p_paddr = kstart - vbase;
+    ph[0].p_filesz = text;
+    ph[0].p_memsz = text + (k->bss_bytes ? k->bss_bytes : 0x5000);
+    ph[0].p_align = 0x1000;
+    ph[1].p_type = PT_NOTE;
+    ph[1].p_offset = (uint64_t)(notes - buf);
+    ph[1].p_filesz = ph[1].p_memsz = (uint64_t)(n - notes);
+    ph[1].p_align = 4;
+    for (size_t i = 0; i < text; i++)
+        buf[0x1000 + i] = (unsigned char)(0x90 + i % 7);
+
+    if (pvb_image_open_mem("test-kernel", buf, size, NULL, &img, &err) < 0) {
+        printf("# test kernel: %s\n", err.msg);
+        img = NULL;
+    }
+    free(buf);
+    return img;
+}
+
+#endif
