@@ -8,6 +8,7 @@
 #define EXIT_USAGE 2
 
 int cmd_inspect(int argc, char **argv);
+int cmd_create(int argc, char **argv);
 
 /* "pvbuild: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

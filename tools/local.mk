@@ -2,5 +2,7 @@ bin_PROGRAMS += tools/pvbuild
 tools_pvbuild_SOURCES = \
 	%reldir%/pvbuild.c %reldir%/cli.h \
 	%reldir%/json.c %reldir%/json.h \
-	%reldir%/cmd_inspect.c
+	%reldir%/cmd_inspect.c \
+	%reldir%/cmd_create.c
 tools_pvbuild_LDADD = lib/libpvbuild.la
+tools_pvbuild_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS)

@@ -63,6 +63,10 @@ static void usage(FILE *f)
 "Commands:\n"
 "  inspect [--json] [--max-output=SIZE] KERNEL\n"
 "                 show what a kernel image is and what its Xen notes ask for\n"
+"  create [--host=sim|xen] [--json] [--kernel=F] [--ramdisk=F] [--cmdline=S]\n"
+"         [--memory=MiB] [--vcpus=N] [--p2m-vaddr=ADDR|inside] [CONFIG [K=V...]]\n"
+"                 build a domain, print its layout, start_info and the\n"
+"                 verifier's verdict\n"
 "\n"
 "Run 'pvbuild COMMAND --help' for a command's options; see pvbuild(1).\n", f);
 }
@@ -101,6 +105,8 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "inspect") == 0)
         return cmd_inspect(argc, argv);
+    if (strcmp(cmd, "create") == 0)
+        return cmd_create(argc, argv);
     if (strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;

@@ -1,1 +1,2 @@
-# (filled in)
+TESTS += %reldir%/inspect.sh %reldir%/create.sh
+EXTRA_DIST += %reldir%/inspect.sh %reldir%/create.sh

@@ -1,0 +1,330 @@
+/* pvbuild create: build a domain from a kernel (and an xl config file). */
+#include "cli.h"
+#include "json.h"
+#include "layout/plan.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PRIVCMD "/dev/xen/privcmd"
+
+static void create_usage(FILE *f)
+{
+    fputs(
+"Usage: pvbuild create [OPTIONS] [CONFIG [KEY=VALUE...]]\n"
+"Build a PV domain from a kernel, on the simulated host or on Xen.\n"
+"  --host=sim|xen       where to build (default: xen when " PRIVCMD " exists, else sim)\n"
+"  --kernel=FILE        the guest kernel (ELF, bzImage, compressed ELF)\n"
+"  --ramdisk=FILE       the initial ramdisk (gzip ones are unpacked first)\n"
+"  --ramdisk-compressed load a gzip ramdisk as it is\n"
+"  --cmdline=STRING     the kernel command line (at most 1023 bytes kept)\n"
+"  --memory=MiB         guest memory (default 256)\n"
+"  --maxmem=MiB         maximum memory (default: --memory)\n"
+"  --vcpus=N            vCPUs (default 1)\n"
+"  --p2m-vaddr=ADDR|inside|default\n"
+"                       where the P->M list goes: the kernel's INIT_P2M address\n"
+"                       (default), ADDR, or inside the initial mapping\n"
+"  --name=NAME          the domain's name\n"
+"  --json               print one JSON object\n"
+"  -v, --verbose        also print informational messages\n"
+"CONFIG is an xl domain config file (xl.cfg(5)); options override its keys,\n"
+"and KEY=VALUE arguments after it override single keys, as with xl create.\n", f);
+}
+
+struct create_opts {
+    const char *host, *kernel, *ramdisk, *cmdline, *name, *p2m;
+    uint64_t memory, maxmem;
+    unsigned long vcpus;
+    bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
+};
+
+static int parse_u64(const char *opt, const char *s, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (!*s || *s == '-' || *end || errno || x == 0) {
+        cli_error("create: --%s: '%s' is not a positive whole number", opt, s);
+        return -1;
+    }
+    *v = x;
+    return 0;
+}
+
+static int apply_options(const struct create_opts *o, struct pvb_config *cfg,
+                         pvb_error *err)
+{
+    int rc = 0;
+    if (o->kernel && (rc = pvb_config_set_string(&cfg->kernel, o->kernel, err)) < 0)
+        return rc;
+    if (o->ramdisk && (rc = pvb_config_set_string(&cfg->ramdisk, o->ramdisk, err)) < 0)
+        return rc;
+    if (o->cmdline && (rc = pvb_config_set_string(&cfg->cmdline, o->cmdline, err)) < 0)
+        return rc;
+    if (o->name && (rc = pvb_config_set_string(&cfg->name, o->name, err)) < 0)
+        return rc;
+    if (o->has_memory)
+        cfg->memory_mib = o->memory;
+    if (o->has_maxmem)
+        cfg->maxmem_mib = o->maxmem;
+    if (o->has_vcpus)
+        cfg->vcpus = (unsigned)o->vcpus;
+    if (o->ramdisk_compressed)
+        cfg->ramdisk_keep_compressed = true;
+    if (o->p2m && (rc = pvb_p2m_parse(o->p2m, &cfg->p2m, &cfg->p2m_vaddr, err)) < 0)
+        return rc;
+    return 0;
+}
+
+static const char *pick_host(const char *asked)
+{
+    if (asked)
+        return asked;
+    return access(PRIVCMD, F_OK) == 0 ? "xen" : "sim";
+}
+
+static void print_text(const char *host, const struct pvb_domain *dom,
+                       const struct pvb_plan *plan,
+                       const struct pvb_verify_report *rep)
+{
+    printf("domain %u built on the %s host\n\n", dom->domid, host);
+    pvb_plan_print_text(plan, stdout);
+    printf("\nmachine frames: start_info store_mfn 0x%" PRIx64 ", console mfn 0x%"
+           PRIx64 ", top-level table mfn 0x%" PRIx64 ", shared_info mfn 0x%" PRIx64
+           "\nevent channels: store %u, console %u\n",
+           dom->build.store_mfn, dom->build.console_mfn, dom->build.l4_mfn,
+           dom->build.shared_info_mfn, dom->store_evtchn, dom->console_evtchn);
+    printf("\nverify: %s\n", rep->ok ? "ok" : "FAILED");
+    for (unsigned i = 0; i < rep->nr_checks; i++)
+        printf("  %-4s %-22s %s\n", rep->checks[i].ok ? "ok" : "FAIL",
+               rep->checks[i].name, rep->checks[i].detail);
+}
+
+static void print_json(const char *host, const struct pvb_domain *dom,
+                       const struct pvb_config *cfg, const struct pvb_plan *plan,
+                       const struct pvb_verify_report *rep)
+{
+    struct json j;
+    const struct pvb_plan_start_info *si = &plan->si;
+
+    json_start(&j, stdout);
+    json_object(&j, NULL);
+    json_string(&j, "host", host);
+    json_uint(&j, "domid", dom->domid);
+    json_uint(&j, "memory_mib", plan->memory_mib);
+    json_hex(&j, "virt_base", plan->virt_base);
+    json_hex(&j, "virt_pgtab_end", plan->virt_pgtab_end);
+    json_string(&j, "p2m", plan->p2m_outside ? "outside" : "inside");
+    json_array(&j, "segments");
+    for (size_t i = 0; i < plan->nr_segments; i++) {
+        const struct pvb_plan_segment *s = &plan->segments[i];
+        json_object(&j, NULL);
+        json_string(&j, "name", s->name);
+        if (s->vstart || s->vend) {
+            json_hex(&j, "vstart", s->vstart);
+            json_hex(&j, "vend", s->vend);
+        } else {
+            json_null(&j, "vstart");
+            json_null(&j, "vend");
+        }
+        json_hex(&j, "pfn", s->pfn);
+        json_hex(&j, "pages", s->pages);
+        json_bool(&j, "mapped", s->mapped);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+
+    json_object(&j, "start_info");
+    json_string(&j, "magic", "xen-3.0-x86_64");
+    json_hex(&j, "nr_pages", si->nr_pages);
+    json_hex(&j, "shared_info", dom->build.shared_info_mfn << 12);
+    json_hex(&j, "flags", si->flags);
+    json_hex(&j, "store_mfn", dom->build.store_mfn);
+    json_uint(&j, "store_evtchn", dom->store_evtchn);
+    json_hex(&j, "console.domU.mfn", dom->build.console_mfn);
+    json_uint(&j, "console.domU.evtchn", dom->console_evtchn);
+    json_hex(&j, "pt_base", si->pt_base);
+    json_hex(&j, "nr_pt_frames", si->nr_pt_frames);
+    json_hex(&j, "mfn_list", si->mfn_list);
+    json_hex(&j, "mod_start", si->mod_start);
+    json_hex(&j, "mod_len", si->mod_len);
+    json_string(&j, "cmd_line", cfg->cmdline ? cfg->cmdline : "");
+    json_hex(&j, "first_p2m_pfn", si->first_p2m_pfn);
+    json_hex(&j, "nr_p2m_frames", si->nr_p2m_frames);
+    json_object_end(&j);
+
+    json_object(&j, "vcpu0");
+    json_hex(&j, "rip", plan->vcpu.rip);
+    json_hex(&j, "rsp", plan->vcpu.rsp);
+    json_hex(&j, "rsi", plan->vcpu.rsi);
+    json_hex(&j, "cr3", dom->build.l4_mfn << 12);
+    json_object_end(&j);
+
+    json_object(&j, "verify");
+    json_bool(&j, "ok", rep->ok);
+    for (unsigned i = 0; i < rep->nr_checks; i++) {
+        json_object(&j, rep->checks[i].name);
+        json_bool(&j, "ok", rep->checks[i].ok);
+        json_string(&j, "detail", rep->checks[i].detail);
+        json_object_end(&j);
+    }
+    json_object_end(&j);
+    json_object_end(&j);
+    json_finish(&j);
+}
+
+static int build_and_report(const char *host_name, const struct pvb_config *cfg,
+                            bool json)
+{
+    struct pvb_image_opts io = { .log = &cli_logger };
+    struct pvb_ramdisk_opts ro = { .log = &cli_logger,
+                                   .keep_compressed = cfg->ramdisk_keep_compressed };
+    pvb_image *img = NULL;
+    pvb_ramdisk *rd = NULL;
+    pvb_host *host = NULL;
+    pvb_error err = { 0 };
+    struct pvb_plan plan;
+    struct pvb_domain dom = { 0 };
+    struct pvb_verify_report rep;
+    int status = 1;
+
+    if (strcmp(host_name, "sim") != 0) {
+        cli_error("create: --host=%s: this build of pvbuild builds on the simulated "
+                  "host only (use --host=sim)", host_name);
+        return 1;
+    }
+    if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0 ||
+        (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) ||
+        pvb_host_sim_open(NULL, &host, &err) < 0 ||
+        pvb_domain_create(host, img, rd, cfg, 0, &cli_logger, &plan, &dom, &err) < 0) {
+        cli_error("%s", err.msg);
+        goto out;
+    }
+    if (pvb_verify(host, dom.domid, pvb_image_guest(img), &rep, &err) < 0) {
+        cli_error("verify: %s", err.msg);
+        goto out;
+    }
+    if (json)
+        print_json(host_name, &dom, cfg, &plan, &rep);
+    else
+        print_text(host_name, &dom, &plan, &rep);
+    status = rep.ok ? 0 : 1;
+    if (!rep.ok)
+        cli_error("domain %u failed verification", dom.domid);
+
+out:
+    if (dom.domid)
+        pvb_domain_destroy(host, dom.domid, &err);
+    pvb_host_close(host);
+    pvb_ramdisk_close(rd);
+    pvb_image_close(img);
+    return status;
+}
+
+int cmd_create(int argc, char **argv)
+{
+    enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
+           O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP };
+    static const struct option opts[] = {
+        { "host", required_argument, NULL, O_HOST },
+        { "kernel", required_argument, NULL, O_KERNEL },
+        { "ramdisk", required_argument, NULL, O_RAMDISK },
+        { "ramdisk-compressed", no_argument, NULL, O_RDCOMP },
+        { "cmdline", required_argument, NULL, O_CMDLINE },
+        { "memory", required_argument, NULL, O_MEMORY },
+        { "maxmem", required_argument, NULL, O_MAXMEM },
+        { "vcpus", required_argument, NULL, O_VCPUS },
+        { "p2m-vaddr", required_argument, NULL, O_P2M },
+        { "name", required_argument, NULL, O_NAME },
+        { "json", no_argument, NULL, O_JSON },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    struct create_opts o = { 0 };
+    uint64_t v;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_HOST: o.host = optarg; break;
+        case O_KERNEL: o.kernel = optarg; break;
+        case O_RAMDISK: o.ramdisk = optarg; break;
+        case O_RDCOMP: o.ramdisk_compressed = true; break;
+        case O_CMDLINE: o.cmdline = optarg; break;
+        case O_NAME: o.name = optarg; break;
+        case O_P2M: o.p2m = optarg; break;
+        case O_JSON: o.json = true; break;
+        case O_MEMORY:
+            if (parse_u64("memory", optarg, &o.memory) < 0)
+                return EXIT_USAGE;
+            o.has_memory = true;
+            break;
+        case O_MAXMEM:
+            if (parse_u64("maxmem", optarg, &o.maxmem) < 0)
+                return EXIT_USAGE;
+            o.has_maxmem = true;
+            break;
+        case O_VCPUS:
+            if (parse_u64("vcpus", optarg, &v) < 0 || v > 4096) {
+                if (v > 4096)
+                    cli_error("create: --vcpus: %s is more than 4096", optarg);
+                return EXIT_USAGE;
+            }
+            o.vcpus = (unsigned long)v;
+            o.has_vcpus = true;
+            break;
+        case 'v': cli_verbosity++; break;
+        case 'h': create_usage(stdout); return 0;
+        default: create_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (o.host && strcmp(o.host, "sim") != 0 && strcmp(o.host, "xen") != 0) {
+        cli_error("create: --host=%s: must be sim or xen", o.host);
+        return EXIT_USAGE;
+    }
+
+    struct pvb_config cfg;
+    pvb_error err = { 0 };
+    int status = 1;
+    pvb_config_init(&cfg);
+
+    if (optind < argc) {
+        const char *file = argv[optind];
+        if (strchr(file, '=')) {
+            cli_error("create: '%s': KEY=VALUE overrides follow a CONFIG file", file);
+            pvb_config_free(&cfg);
+            return EXIT_USAGE;
+        }
+        if (pvb_config_read_xl(&cfg, file, (const char *const *)argv + optind + 1,
+                               (size_t)(argc - optind - 1), &cli_logger, &err) < 0) {
+            cli_error("%s", err.msg);
+            goto out;
+        }
+    }
+    if (apply_options(&o, &cfg, &err) < 0) {
+        cli_error("create: %s", err.msg);
+        goto out;
+    }
+    if (!cfg.kernel) {
+        cli_error("create: no kernel: give --kernel=FILE or a CONFIG with kernel=");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (cfg.maxmem_mib && cfg.maxmem_mib < (cfg.memory_mib ? cfg.memory_mib
+                                                            : PVB_DEFAULT_MEMORY_MIB)) {
+        cli_error("create: maxmem %" PRIu64 " MiB is below memory %" PRIu64 " MiB",
+                  cfg.maxmem_mib, cfg.memory_mib ? cfg.memory_mib
+                                                 : (uint64_t)PVB_DEFAULT_MEMORY_MIB);
+        goto out;
+    }
+    status = build_and_report(pick_host(o.host), &cfg, o.json);
+out:
+    pvb_config_free(&cfg);
+    return status;
+}
