@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "pvbuild.h"
-#include "layout/plan.h"
+#include "pvbuild.h"
 
 /* The heap, counted: every malloc of the process goes through these. */
 extern void *__libc_malloc(size_t);

@@ -1,7 +1,7 @@
 /* pvbuild create: build a domain from a kernel (and an xl config file). */
 #include "cli.h"
 #include "json.h"
-#include "layout/plan.h"
+#include "pvbuild.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -9,7 +9,7 @@
 #define PVB_BUILD_BUILD_H
 
 #include "host/host.h"
-#include "layout/plan.h"
+#include "pvbuild.h"
 #include "util/error.h"
 
 #define PFNS_PER_EXTENT 512          /* a 2 MiB extent, order 9 */

@@ -2,7 +2,7 @@
 #ifndef PVB_LAYOUT_LAYOUT_H
 #define PVB_LAYOUT_LAYOUT_H
 
-#include "layout/plan.h"
+#include "pvbuild.h"
 #include "util/error.h"
 
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 # The layout planner: pure functions, guest description + config -> plan.
 lib_libpvbcore_la_SOURCES += \
-	%reldir%/plan.c %reldir%/plan.h \
+	%reldir%/plan.c \
 	%reldir%/layout.h \
 	%reldir%/pgtables.c \
 	%reldir%/p2m.c \

@@ -9,7 +9,7 @@
 
 #include "host/host.h"
 #include "host/sim.h"
-#include "layout/plan.h"
+#include "pvbuild.h"
 #include "tap.h"
 
 /* The newest /boot/vmlinuz-*-amd64, or NULL. */

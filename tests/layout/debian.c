@@ -6,7 +6,7 @@
  * another size, and then only the shape is checked.
  */
 #include "tap.h"
-#include "layout/plan.h"
+#include "pvbuild.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -5,7 +5,7 @@
 #ifndef PVB_TESTS_LAYOUT_GUESTS_H
 #define PVB_TESTS_LAYOUT_GUESTS_H
 
-#include "layout/plan.h"
+#include "pvbuild.h"
 #include "util/xenabi.h"
 
 #include <errno.h>
