@@ -1,1 +1,12 @@
-# (filled in)
+# Benchmarks: built and run on demand only, never by `make all` or `make check`.
+#   make bench-decompress [BENCH_KERNEL=/boot/vmlinuz-...]
+EXTRA_PROGRAMS = bench/decompress
+bench_decompress_SOURCES = %reldir%/decompress.c
+bench_decompress_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS)
+bench_decompress_LDADD = lib/libpvbcore.la
+CLEANFILES += bench/decompress$(EXEEXT)
+
+BENCH_KERNEL =
+bench-decompress: bench/decompress$(EXEEXT)
+	bench/decompress$(EXEEXT) $(BENCH_KERNEL)
+.PHONY: bench-decompress
