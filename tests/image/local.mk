@@ -1,5 +1,5 @@
 check_PROGRAMS += tests/image/mkbzimage
 tests_image_mkbzimage_SOURCES = %reldir%/mkbzimage.c
 
-TESTS += %reldir%/debian-kernel.sh
-EXTRA_DIST += %reldir%/debian-kernel.sh tests/lib.sh
+TESTS += %reldir%/debian-kernel.sh %reldir%/formats.sh
+EXTRA_DIST += %reldir%/debian-kernel.sh %reldir%/formats.sh tests/lib.sh
