@@ -30,6 +30,20 @@ struct host_domain_info {
     xen_pfn_t shared_info_mfn;
     uint32_t max_vcpus;
     unsigned address_size;   /* 0 until set */
+    bool paused;
+    bool shutdown;           /* the guest shut down (or crashed) */
+    unsigned shutdown_reason;/* SHUTDOWN_* of xen/sched.h, when shutdown */
+    bool dying;
+};
+
+/* What xenstored needs to know of a new domain (see xs_introduce_domain). */
+struct host_introduce {
+    const char *name;
+    uint32_t backend_domid;
+    xen_pfn_t store_mfn, console_mfn;
+    uint32_t store_evtchn, console_evtchn;
+    uint64_t memory_kib, maxmem_kib;
+    unsigned vcpus;
 };
 
 /* Protections for map(). */
@@ -90,6 +104,14 @@ struct host_ops {
     int (*evtchn_alloc_unbound)(struct pvb_host *h, uint32_t domid,
                                 uint32_t remote_domid, uint32_t *port, pvb_error *err);
     int (*unpause)(struct pvb_host *h, uint32_t domid, pvb_error *err);
+
+    /*
+     * Tell xenstored about the new domain and write the nodes its console
+     * and store backends read (as a toolstack does).  -ENOENT when no
+     * xenstored runs; the caller decides whether that matters.
+     */
+    int (*introduce)(struct pvb_host *h, uint32_t domid,
+                     const struct host_introduce *in, pvb_error *err);
 };
 
 /* Every host embeds this first. */

@@ -113,6 +113,7 @@ static int sim_domain_info(struct pvb_host *h, uint32_t domid,
     info->shared_info_mfn = d->shared_info_mfn;
     info->max_vcpus = d->max_vcpus;
     info->address_size = d->address_size;
+    info->paused = !d->unpaused;
     return 0;
 }
 
@@ -383,6 +384,19 @@ static int sim_unpause(struct pvb_host *h, uint32_t domid, pvb_error *err)
     return 0;
 }
 
+/* The simulated machine runs no xenstored: there is nobody to tell. */
+static int sim_introduce(struct pvb_host *h, uint32_t domid,
+                         const struct host_introduce *in, pvb_error *err)
+{
+    struct sim_domain *d;
+    (void)in;
+    int rc = sim_domain_get(sim_host_of(h), domid, "introduce", &d, err);
+    if (rc)
+        return rc;
+    return fail(err, -ENOENT, "sim: domain %u: no xenstored on the simulated host",
+                domid);
+}
+
 static void sim_close(struct pvb_host *h)
 {
     struct sim_host *s = sim_host_of(h);
@@ -415,6 +429,7 @@ static const struct host_ops sim_ops = {
     .grant_seed = sim_grant_seed,
     .evtchn_alloc_unbound = sim_evtchn_alloc_unbound,
     .unpause = sim_unpause,
+    .introduce = sim_introduce,
 };
 
 int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
