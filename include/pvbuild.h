@@ -146,7 +146,7 @@ struct pvb_guest {
     uint64_t hv_start_low;
     uint64_t paddr_start, paddr_end;    /* lowest/highest physical of PT_LOADs */
     uint64_t virt_kstart, virt_kend;    /* the kernel's virtual extent */
-    uint64_t l1_mfn_valid[2];           /* value, mask */
+    uint64_t l1_mfn_valid[2];           /* as in the note: mask, value */
     unsigned l1_mfn_valid_count;
     uint64_t suspend_cancel;
     uint64_t phys32_entry;
@@ -284,6 +284,13 @@ struct pvb_sim_opts {
 
 int pvb_host_sim_open(const struct pvb_sim_opts *opts, pvb_host **out,
                       pvb_error *err);
+
+/*
+ * Read what the guest wrote to its console ring since the last call (at
+ * most len bytes into buf, *got of them), as a console backend does.
+ */
+int pvb_console_read(pvb_host *h, uint32_t domid, uint64_t console_mfn,
+                     char *buf, size_t len, size_t *got, pvb_error *err);
 void pvb_host_close(pvb_host *h);
 
 /* ------------------------------------------------------------ layout plan */

@@ -1,5 +1,5 @@
 lib_libpvbcore_la_SOURCES += \
-	%reldir%/host.h %reldir%/host.c \
+	%reldir%/host.h %reldir%/host.c %reldir%/console.c \
 	%reldir%/sim.h %reldir%/sim_internal.h \
 	%reldir%/sim.c \
 	%reldir%/sim_memory.c \

@@ -3,3 +3,9 @@ tests_host_sim_SOURCES = %reldir%/sim.c
 tests_host_sim_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_host_sim_LDADD = $(TEST_LIBS)
 TESTS += tests/host/sim
+
+check_PROGRAMS += tests/host/console
+tests_host_console_SOURCES = %reldir%/console.c
+tests_host_console_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_host_console_LDADD = $(TEST_LIBS)
+TESTS += tests/host/console
