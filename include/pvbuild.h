@@ -286,6 +286,13 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, pvb_host **out,
                       pvb_error *err);
 
 /*
+ * Open a host by kind: "sim" (defaults) or "xen" (this machine's
+ * hypervisor, through /dev/xen/privcmd; fails clearly when it is absent).
+ */
+int pvb_host_open(const char *kind, const pvb_logger *log, pvb_host **out,
+                  pvb_error *err);
+
+/*
  * Read what the guest wrote to its console ring since the last call (at
  * most len bytes into buf, *got of them), as a console backend does.
  */
@@ -544,6 +551,23 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
                       struct pvb_domain *dom, pvb_error *err);
 int pvb_domain_destroy(pvb_host *h, uint32_t domid, pvb_error *err);
 int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err);
+
+/*
+ * Introduce a built domain to xenstored, with the nodes its console and
+ * store backends read.  -ENOENT when the host runs no xenstored.
+ */
+int pvb_domain_introduce(pvb_host *h, const struct pvb_domain *dom,
+                         const struct pvb_config *cfg, uint32_t backend_domid,
+                         pvb_error *err);
+
+struct pvb_domain_state {
+    uint64_t nr_pages, max_pages;
+    bool paused, shutdown, dying;
+    unsigned shutdown_reason;    /* SHUTDOWN_* (xen/sched.h) when shutdown */
+};
+
+int pvb_domain_state(pvb_host *h, uint32_t domid, struct pvb_domain_state *st,
+                     pvb_error *err);
 
 /* --------------------------------------------------------------- verifier */
 

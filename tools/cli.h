@@ -9,6 +9,8 @@
 
 int cmd_inspect(int argc, char **argv);
 int cmd_create(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
 
 /* "pvbuild: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,6 +1,7 @@
 /* pvbuild create: build a domain from a kernel (and an xl config file). */
 #include "cli.h"
 #include "json.h"
+#include "report.h"
 #include "pvbuild.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PRIVCMD "/dev/xen/privcmd"
@@ -30,6 +32,9 @@ static void create_usage(FILE *f)
 "                       where the P->M list goes: the kernel's INIT_P2M address\n"
 "                       (default), ADDR, or inside the initial mapping\n"
 "  --name=NAME          the domain's name\n"
+"  --paused             (xen) leave the domain paused\n"
+"  --console            (xen) copy the guest's console to stdout until it shuts down\n"
+"  --no-verify          do not run the verifier before the domain runs\n"
 "  --json               print one JSON object\n"
 "  -v, --verbose        also print informational messages\n"
 "CONFIG is an xl domain config file (xl.cfg(5)); options override its keys,\n"
@@ -41,6 +46,7 @@ struct create_opts {
     uint64_t memory, maxmem;
     unsigned long vcpus;
     bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
+    bool paused, console, no_verify;
 };
 
 static int parse_u64(const char *opt, const char *s, uint64_t *v)
@@ -99,10 +105,10 @@ static void print_text(const char *host, const struct pvb_domain *dom,
            "\nevent channels: store %u, console %u\n",
            dom->build.store_mfn, dom->build.console_mfn, dom->build.l4_mfn,
            dom->build.shared_info_mfn, dom->store_evtchn, dom->console_evtchn);
-    printf("\nverify: %s\n", rep->ok ? "ok" : "FAILED");
-    for (unsigned i = 0; i < rep->nr_checks; i++)
-        printf("  %-4s %-22s %s\n", rep->checks[i].ok ? "ok" : "FAIL",
-               rep->checks[i].name, rep->checks[i].detail);
+    if (rep) {
+        putchar('\n');
+        report_verify_text(rep);
+    }
 }
 
 static void print_json(const char *host, const struct pvb_domain *dom,
@@ -165,25 +171,78 @@ static void print_json(const char *host, const struct pvb_domain *dom,
     json_hex(&j, "cr3", dom->build.l4_mfn << 12);
     json_object_end(&j);
 
-    json_object(&j, "verify");
-    json_bool(&j, "ok", rep->ok);
-    for (unsigned i = 0; i < rep->nr_checks; i++) {
-        json_object(&j, rep->checks[i].name);
-        json_bool(&j, "ok", rep->checks[i].ok);
-        json_string(&j, "detail", rep->checks[i].detail);
-        json_object_end(&j);
-    }
-    json_object_end(&j);
+    if (rep)
+        report_verify_json(&j, rep);
+    else
+        json_null(&j, "verify");
     json_object_end(&j);
     json_finish(&j);
 }
 
-static int build_and_report(const char *host_name, const struct pvb_config *cfg,
-                            bool json)
+/* Copy the guest's console to stdout until it shuts down, as xl create -c. */
+static int follow_console(pvb_host *h, const struct pvb_domain *dom)
+{
+    char buf[4096];
+    pvb_error err;
+    struct pvb_domain_state st;
+
+    for (;;) {
+        size_t got;
+        if (pvb_console_read(h, dom->domid, dom->build.console_mfn, buf,
+                             sizeof buf, &got, &err) < 0) {
+            cli_error("console: %s", err.msg);
+            return 1;
+        }
+        fwrite(buf, 1, got, stdout);
+        fflush(stdout);
+        if (got)
+            continue;
+        if (pvb_domain_state(h, dom->domid, &st, &err) < 0 || st.dying) {
+            cli_error("domain %u is gone", dom->domid);
+            return 0;
+        }
+        if (st.shutdown) {
+            /* Whatever it wrote before shutting down is in the ring now. */
+            if (pvb_console_read(h, dom->domid, dom->build.console_mfn, buf,
+                                 sizeof buf, &got, &err) == 0)
+                fwrite(buf, 1, got, stdout);
+            fflush(stdout);
+            cli_error("domain %u shut down (%s)", dom->domid,
+                      cli_shutdown_reason(st.shutdown_reason));
+            return 0;
+        }
+        struct timespec ts = { 0, 50 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* After a good build on Xen: tell xenstored, run it, maybe follow it. */
+static int start_domain(pvb_host *host, const struct create_opts *o,
+                        const struct pvb_config *cfg, struct pvb_domain *dom)
+{
+    pvb_error err;
+    int rc = pvb_domain_introduce(host, dom, cfg, 0, &err);
+    if (rc == -ENOENT)
+        fprintf(stderr, "pvbuild: note: %s: domain %u not introduced to xenstore\n",
+                err.msg, dom->domid);
+    else if (rc < 0) {
+        cli_error("%s", err.msg);
+        return 1;
+    }
+    if (!o->paused && pvb_domain_unpause(host, dom->domid, &err) < 0) {
+        cli_error("%s", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+static int build_and_report(const struct create_opts *o, const char *host_name,
+                            const struct pvb_config *cfg)
 {
     struct pvb_image_opts io = { .log = &cli_logger };
     struct pvb_ramdisk_opts ro = { .log = &cli_logger,
                                    .keep_compressed = cfg->ramdisk_keep_compressed };
+    bool on_xen = strcmp(host_name, "xen") == 0;
     pvb_image *img = NULL;
     pvb_ramdisk *rd = NULL;
     pvb_host *host = NULL;
@@ -191,34 +250,46 @@ static int build_and_report(const char *host_name, const struct pvb_config *cfg,
     struct pvb_plan plan;
     struct pvb_domain dom = { 0 };
     struct pvb_verify_report rep;
+    bool keep = false;
     int status = 1;
 
-    if (strcmp(host_name, "sim") != 0) {
-        cli_error("create: --host=%s: this build of pvbuild builds on the simulated "
-                  "host only (use --host=sim)", host_name);
-        return 1;
-    }
     if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0 ||
         (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) ||
-        pvb_host_sim_open(NULL, &host, &err) < 0 ||
+        pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
         pvb_domain_create(host, img, rd, cfg, 0, &cli_logger, &plan, &dom, &err) < 0) {
         cli_error("%s", err.msg);
         goto out;
     }
-    if (pvb_verify(host, dom.domid, pvb_image_guest(img), &rep, &err) < 0) {
-        cli_error("verify: %s", err.msg);
+    if (!o->no_verify) {
+        if (pvb_verify(host, dom.domid, pvb_image_guest(img), &rep, &err) < 0) {
+            cli_error("verify: %s", err.msg);
+            goto out;
+        }
+    }
+    if (o->json)
+        print_json(host_name, &dom, cfg, &plan, o->no_verify ? NULL : &rep);
+    else
+        print_text(host_name, &dom, &plan, o->no_verify ? NULL : &rep);
+    fflush(stdout);
+    if (!o->no_verify && !rep.ok) {
+        cli_error("domain %u failed verification%s", dom.domid,
+                  on_xen ? "; destroyed it" : "");
         goto out;
     }
-    if (json)
-        print_json(host_name, &dom, cfg, &plan, &rep);
-    else
-        print_text(host_name, &dom, &plan, &rep);
-    status = rep.ok ? 0 : 1;
-    if (!rep.ok)
-        cli_error("domain %u failed verification", dom.domid);
+    if (on_xen) {
+        if (start_domain(host, o, cfg, &dom) != 0)
+            goto out;
+        keep = true;
+        fprintf(stderr, "pvbuild: domain %u %s\n", dom.domid,
+                o->paused ? "built, paused" : "running");
+        status = o->console ? follow_console(host, &dom) : 0;
+    } else {
+        status = 0;
+    }
 
 out:
-    if (dom.domid)
+    /* On Xen a domain outlives the command only when all went well. */
+    if (dom.domid && !keep)
         pvb_domain_destroy(host, dom.domid, &err);
     pvb_host_close(host);
     pvb_ramdisk_close(rd);
@@ -229,7 +300,7 @@ out:
 int cmd_create(int argc, char **argv)
 {
     enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
-           O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP };
+           O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_PAUSED, O_CONSOLE, O_NOVERIFY };
     static const struct option opts[] = {
         { "host", required_argument, NULL, O_HOST },
         { "kernel", required_argument, NULL, O_KERNEL },
@@ -242,6 +313,9 @@ int cmd_create(int argc, char **argv)
         { "p2m-vaddr", required_argument, NULL, O_P2M },
         { "name", required_argument, NULL, O_NAME },
         { "json", no_argument, NULL, O_JSON },
+        { "paused", no_argument, NULL, O_PAUSED },
+        { "console", no_argument, NULL, O_CONSOLE },
+        { "no-verify", no_argument, NULL, O_NOVERIFY },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
@@ -260,6 +334,9 @@ int cmd_create(int argc, char **argv)
         case O_NAME: o.name = optarg; break;
         case O_P2M: o.p2m = optarg; break;
         case O_JSON: o.json = true; break;
+        case O_PAUSED: o.paused = true; break;
+        case O_CONSOLE: o.console = true; break;
+        case O_NOVERIFY: o.no_verify = true; break;
         case O_MEMORY:
             if (parse_u64("memory", optarg, &o.memory) < 0)
                 return EXIT_USAGE;
@@ -323,7 +400,14 @@ int cmd_create(int argc, char **argv)
                                                  : (uint64_t)PVB_DEFAULT_MEMORY_MIB);
         goto out;
     }
-    status = build_and_report(pick_host(o.host), &cfg, o.json);
+    const char *host = pick_host(o.host);
+    if (strcmp(host, "sim") == 0 && (o.paused || o.console)) {
+        cli_error("create: --paused and --console are for --host=xen: a domain on the "
+                  "simulated host never runs");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    status = build_and_report(&o, host, &cfg);
 out:
     pvb_config_free(&cfg);
     return status;

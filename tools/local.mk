@@ -3,6 +3,7 @@ tools_pvbuild_SOURCES = \
 	%reldir%/pvbuild.c %reldir%/cli.h \
 	%reldir%/json.c %reldir%/json.h \
 	%reldir%/cmd_inspect.c \
-	%reldir%/cmd_create.c
+	%reldir%/cmd_create.c \
+	%reldir%/cmd_domain.c \
+	%reldir%/report.c %reldir%/report.h
 tools_pvbuild_LDADD = lib/libpvbuild.la
-tools_pvbuild_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS)

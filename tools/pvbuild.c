@@ -66,7 +66,10 @@ static void usage(FILE *f)
 "  create [--host=sim|xen] [--json] [--kernel=F] [--ramdisk=F] [--cmdline=S]\n"
 "         [--memory=MiB] [--vcpus=N] [--p2m-vaddr=ADDR|inside] [CONFIG [K=V...]]\n"
 "                 build a domain, print its layout, start_info and the\n"
-"                 verifier's verdict\n"
+"                 verifier's verdict; on Xen, start it (--paused, --console)\n"
+"  verify [--kernel=F] [--json] DOMID\n"
+"                 check a built, paused Xen domain against the PV boot ABI\n"
+"  destroy DOMID  destroy a Xen domain\n"
 "\n"
 "Run 'pvbuild COMMAND --help' for a command's options; see pvbuild(1).\n", f);
 }
@@ -107,6 +110,10 @@ int main(int argc, char **argv)
         return cmd_inspect(argc, argv);
     if (strcmp(cmd, "create") == 0)
         return cmd_create(argc, argv);
+    if (strcmp(cmd, "verify") == 0)
+        return cmd_verify(argc, argv);
+    if (strcmp(cmd, "destroy") == 0)
+        return cmd_destroy(argc, argv);
     if (strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;

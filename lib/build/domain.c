@@ -55,3 +55,39 @@ int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err)
 {
     return h->ops->unpause(h, domid, err);
 }
+
+int pvb_domain_introduce(pvb_host *h, const struct pvb_domain *dom,
+                         const struct pvb_config *cfg, uint32_t backend_domid,
+                         pvb_error *err)
+{
+    uint64_t memory = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
+    struct host_introduce in = {
+        .name = cfg->name,
+        .backend_domid = backend_domid,
+        .store_mfn = dom->build.store_mfn,
+        .console_mfn = dom->build.console_mfn,
+        .store_evtchn = dom->store_evtchn,
+        .console_evtchn = dom->console_evtchn,
+        .memory_kib = memory * 1024,
+        .maxmem_kib = (cfg->maxmem_mib ? cfg->maxmem_mib : memory) * 1024,
+        .vcpus = cfg->vcpus ? cfg->vcpus : 1,
+    };
+    return h->ops->introduce(h, dom->domid, &in, err);
+}
+
+int pvb_domain_state(pvb_host *h, uint32_t domid, struct pvb_domain_state *st,
+                     pvb_error *err)
+{
+    struct host_domain_info info;
+    int rc = h->ops->domain_info(h, domid, &info, err);
+    if (rc < 0)
+        return rc;
+    memset(st, 0, sizeof *st);
+    st->nr_pages = info.nr_pages;
+    st->max_pages = info.max_pages;
+    st->paused = info.paused;
+    st->shutdown = info.shutdown;
+    st->dying = info.dying;
+    st->shutdown_reason = info.shutdown_reason;
+    return 0;
+}

@@ -1,9 +1,23 @@
 /* What every host shares: closing one through its ops table. */
 #include "host/host.h"
 #include "host/sim.h"
+#include "util/error.h"
+
+#include <errno.h>
+#include <string.h>
 
 void pvb_host_close(struct pvb_host *h)
 {
     if (h)
         h->ops->close(h);
+}
+
+int pvb_host_open(const char *kind, const pvb_logger *log, pvb_host **out,
+                  pvb_error *err)
+{
+    (void)log;
+    *out = NULL;
+    if (kind && strcmp(kind, "sim") == 0)
+        return pvb_host_sim_open(NULL, out, err);
+    return fail(err, -EINVAL, "host \"%s\": unknown (sim or xen)", kind ? kind : "");
 }

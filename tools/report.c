@@ -1,0 +1,38 @@
+#include "report.h"
+
+#include <stdio.h>
+#include <xen/sched.h>
+
+void report_verify_text(const struct pvb_verify_report *rep)
+{
+    printf("verify: %s\n", rep->ok ? "ok" : "FAILED");
+    for (unsigned i = 0; i < rep->nr_checks; i++)
+        printf("  %-4s %-22s %s\n", rep->checks[i].ok ? "ok" : "FAIL",
+               rep->checks[i].name, rep->checks[i].detail);
+}
+
+void report_verify_json(struct json *j, const struct pvb_verify_report *rep)
+{
+    json_object(j, "verify");
+    json_bool(j, "ok", rep->ok);
+    for (unsigned i = 0; i < rep->nr_checks; i++) {
+        json_object(j, rep->checks[i].name);
+        json_bool(j, "ok", rep->checks[i].ok);
+        json_string(j, "detail", rep->checks[i].detail);
+        json_object_end(j);
+    }
+    json_object_end(j);
+}
+
+const char *cli_shutdown_reason(unsigned reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff:   return "poweroff";
+    case SHUTDOWN_reboot:     return "reboot";
+    case SHUTDOWN_suspend:    return "suspend";
+    case SHUTDOWN_crash:      return "crash";
+    case SHUTDOWN_watchdog:   return "watchdog";
+    case SHUTDOWN_soft_reset: return "soft_reset";
+    }
+    return "unknown reason";
+}
