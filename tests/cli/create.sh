@@ -94,8 +94,20 @@ like "$(cat "$tmp/err")" "not supported" "with a clear error"
 ok_if "text output has the segment table" grep -q "^pagetables *0x4a03 *0x29" "$tmp/t.txt"
 ok_if "text output has the verdict" grep -q "^verify: ok" "$tmp/t.txt"
 
+# Xen-only options are refused on the simulated host; domain commands check ids.
+"$PVBUILD" create --host=sim --paused --kernel="$kernel" 2>"$tmp/err" >/dev/null
+is "$?" 2 "--paused on the simulated host is a usage error"
+like "$(cat "$tmp/err")" "--host=xen" "and says why"
+"$PVBUILD" verify abc 2>"$tmp/err"; is "$?" 2 "verify of a non-number is a usage error"
+"$PVBUILD" verify --host=sim 7 2>"$tmp/err"; is "$?" 1 "verify of a domain that does not exist fails"
+like "$(cat "$tmp/err")" "domain 7" "naming the domain"
+"$PVBUILD" destroy 2>/dev/null; is "$?" 2 "destroy without a domain id is a usage error"
+"$PVBUILD" create --host=sim --no-verify --json --kernel="$kernel" > "$tmp/nv.json"
+is "$(jq -r .verify "$tmp/nv.json")" null "--no-verify: no verdict"
+
 # --help and the man page agree.
-for opt in --host --kernel --ramdisk --cmdline --memory --vcpus --p2m-vaddr --name --json; do
+for opt in --host --kernel --ramdisk --cmdline --memory --vcpus --p2m-vaddr --name --json \
+           --paused --console --no-verify --maxmem --ramdisk-compressed; do
     "$PVBUILD" create --help | grep -q -- "$opt"; a=$?
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$top_srcdir/man/pvbuild.1"; b=$?
     is "$a$b" 00 "create $opt in --help and pvbuild.1"
