@@ -72,7 +72,7 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         result->l4_mfn = b.l4_mfn;
         result->shared_info_mfn = info.shared_info_mfn;
     }
-    free(b.low.mfns);
-    free(b.seg.mfns);
+    window_free(&b.low);
+    window_free(&b.seg);
     return 0;
 }

@@ -26,11 +26,18 @@
 #define PTE_UPPER    (PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY)
 #define PTE_LEAF     (PTE_PRESENT | PTE_RW | PTE_ACCESSED)
 
-/* A run of pfns whose frames the builder remembers. */
+/*
+ * A run of pfns whose frames the builder remembers, a 2 MiB extent at a
+ * time: an extent the host gave as one machine run is its first frame
+ * alone, so the builder's memory stays flat however large the window.
+ */
 struct pfn_window {
-    uint64_t first;          /* pfn */
+    uint64_t first;          /* pfn, extent aligned */
     uint64_t count;
-    xen_pfn_t *mfns;
+    uint64_t nr_extents;
+    xen_pfn_t *base;         /* per extent: its first frame, if contiguous */
+    xen_pfn_t **piece;       /* per extent: its frames, if not (else NULL) */
+    uint64_t populated;      /* extents populated so far */
 };
 
 struct build {
@@ -45,7 +52,6 @@ struct build {
 
     /* Progress, for undo: extents [0, swept) have their P->M entries written. */
     uint64_t swept_extents;
-    bool populated_windows;  /* low/seg frames populated */
     bool pinned;
     xen_pfn_t l4_mfn;
 };
@@ -61,6 +67,7 @@ void build_unmap(struct build *b, void *addr, uint64_t count);
 /* populate.c */
 int populate_all(struct build *b, pvb_error *err);
 void release_all(struct build *b);
+void window_free(struct pfn_window *w);
 
 /* load.c: kernel segments, ramdisk, start_info, rings, stack */
 int load_kernel(struct build *b, const pvb_image *img, pvb_error *err);

@@ -25,17 +25,25 @@ static uint64_t div_up(uint64_t a, uint64_t b)
 
 static bool in_window(const struct pfn_window *w, uint64_t pfn)
 {
-    return w->mfns && pfn >= w->first && pfn - w->first < w->count;
+    return w->populated && pfn >= w->first && pfn - w->first < w->count &&
+           (pfn - w->first) / PFNS_PER_EXTENT < w->populated;
+}
+
+static xen_pfn_t window_mfn(const struct pfn_window *w, uint64_t pfn)
+{
+    uint64_t e = (pfn - w->first) / PFNS_PER_EXTENT;
+    unsigned j = (unsigned)((pfn - w->first) % PFNS_PER_EXTENT);
+    return w->piece[e] ? w->piece[e][j] : w->base[e] + j;
 }
 
 int build_mfn(const struct build *b, uint64_t pfn, xen_pfn_t *mfn, pvb_error *err)
 {
     if (in_window(&b->low, pfn)) {
-        *mfn = b->low.mfns[pfn - b->low.first];
+        *mfn = window_mfn(&b->low, pfn);
         return 0;
     }
     if (in_window(&b->seg, pfn)) {
-        *mfn = b->seg.mfns[pfn - b->seg.first];
+        *mfn = window_mfn(&b->seg, pfn);
         return 0;
     }
     return fail(err, -EINVAL, "build: domain %u: pfn 0x%llx is outside the "
@@ -136,8 +144,59 @@ fail:
     return err ? err->code : -ENOMEM;
 }
 
+/* The frames of window extent e (n of them, n <= 512) into out[]. */
+static uint64_t window_extent_mfns(const struct pfn_window *w, uint64_t e,
+                                   xen_pfn_t *out)
+{
+    uint64_t off = e * PFNS_PER_EXTENT;
+    uint64_t n = w->count - off < PFNS_PER_EXTENT ? w->count - off : PFNS_PER_EXTENT;
+    for (uint64_t j = 0; j < n; j++)
+        out[j] = w->piece[e] ? w->piece[e][j] : w->base[e] + j;
+    return n;
+}
+
+static void window_release(struct build *b, struct pfn_window *w)
+{
+    xen_pfn_t mfns[PFNS_PER_EXTENT];
+    for (uint64_t e = 0; e < w->populated; e++)
+        release_frames(b, mfns, window_extent_mfns(w, e, mfns));
+    w->populated = 0;
+}
+
+void window_free(struct pfn_window *w)
+{
+    for (uint64_t e = 0; w->piece && e < w->nr_extents; e++)
+        free(w->piece[e]);
+    free(w->piece);
+    free(w->base);
+    memset(w, 0, sizeof *w);
+}
+
+/* Keep a populated batch of extents: a base frame each, or all 512 frames. */
+static int window_keep(struct pfn_window *w, uint64_t e0, uint64_t n,
+                       const xen_pfn_t *mfns, pvb_error *err)
+{
+    for (uint64_t e = e0; e < e0 + n; e++) {
+        const xen_pfn_t *m = mfns + (e - e0) * PFNS_PER_EXTENT;
+        uint64_t off = e * PFNS_PER_EXTENT;
+        uint64_t cnt = w->count - off < PFNS_PER_EXTENT ? w->count - off : PFNS_PER_EXTENT;
+        bool contiguous = true;
+        for (uint64_t j = 1; j < cnt && contiguous; j++)
+            contiguous = m[j] == m[0] + j;
+        w->base[e] = m[0];
+        if (!contiguous) {
+            w->piece[e] = malloc(cnt * sizeof *m);
+            if (!w->piece[e])
+                return fail(err, -ENOMEM, "build: cannot allocate a frame list");
+            memcpy(w->piece[e], m, cnt * sizeof *m);
+        }
+        w->populated = e + 1;
+    }
+    return 0;
+}
+
 static int window_init(struct build *b, struct pfn_window *w, uint64_t first,
-                       uint64_t end, pvb_error *err)
+                       uint64_t end, xen_pfn_t *tmp, pvb_error *err)
 {
     uint64_t nr = b->plan->nr_pages;
     /* Whole extents, so that the sweep can skip them extent by extent. */
@@ -146,17 +205,30 @@ static int window_init(struct build *b, struct pfn_window *w, uint64_t first,
     if (end > nr)
         end = nr;
     w->count = end - w->first;
-    w->mfns = malloc(w->count * sizeof *w->mfns);
-    if (!w->mfns)
-        return fail(err, -ENOMEM, "build: cannot allocate 0x%llx frame numbers",
-                    (unsigned long long)w->count);
-    int rc = populate_range(b, w->first, w->count, w->mfns, err);
-    if (rc < 0) {
-        free(w->mfns);
-        w->mfns = NULL;
-        w->count = 0;
+    w->nr_extents = div_up(w->count, PFNS_PER_EXTENT);
+    w->base = calloc(w->nr_extents ? w->nr_extents : 1, sizeof *w->base);
+    w->piece = calloc(w->nr_extents ? w->nr_extents : 1, sizeof *w->piece);
+    if (!w->base || !w->piece)
+        return fail(err, -ENOMEM, "build: cannot allocate 0x%llx extent records",
+                    (unsigned long long)w->nr_extents);
+
+    for (uint64_t e0 = 0; e0 < w->nr_extents; e0 += BATCH_EXTENTS) {
+        uint64_t n = w->nr_extents - e0 < BATCH_EXTENTS ? w->nr_extents - e0
+                                                        : BATCH_EXTENTS;
+        uint64_t pfn = w->first + e0 * PFNS_PER_EXTENT;
+        uint64_t cnt = w->first + w->count - pfn < n * PFNS_PER_EXTENT
+                       ? w->first + w->count - pfn : n * PFNS_PER_EXTENT;
+        int rc = populate_range(b, pfn, cnt, tmp, err);
+        if (rc == 0 && (rc = window_keep(w, e0, n, tmp, err)) < 0) {
+            w->populated = e0;      /* this whole batch goes back from tmp */
+            release_frames(b, tmp, cnt);
+        }
+        if (rc < 0) {
+            window_release(b, w);
+            return rc;
+        }
     }
-    return rc;
+    return 0;
 }
 
 static bool extent_in_windows(const struct build *b, uint64_t ext)
@@ -253,27 +325,23 @@ int populate_all(struct build *b, pvb_error *err)
     const struct pvb_plan *plan = b->plan;
     int rc;
 
+    xen_pfn_t *tmp = malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *tmp);
+    if (!tmp)
+        return fail(err, -ENOMEM, "build: cannot allocate the populate batch");
+
     /* Everything but an outside P->M segment lies below first_p2m_pfn. */
     rc = window_init(b, &b->low, 0, plan->p2m_outside ? plan->si.first_p2m_pfn
-                                                       : plan->total_pfns, err);
-    if (rc < 0)
-        return rc;
-    if (plan->p2m_outside) {
+                                                       : plan->total_pfns, tmp, err);
+    if (rc == 0 && plan->p2m_outside) {
         uint64_t first = plan->si.first_p2m_pfn;
         /* Windows are whole extents: start the second past the first. */
         if (first < b->low.first + b->low.count)
             first = b->low.first + b->low.count;
         rc = window_init(b, &b->seg, first,
-                         plan->si.first_p2m_pfn + plan->si.nr_p2m_frames, err);
-        if (rc < 0)
-            return rc;
+                         plan->si.first_p2m_pfn + plan->si.nr_p2m_frames, tmp, err);
     }
-    b->populated_windows = true;
-
-    xen_pfn_t *tmp = malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *tmp);
-    if (!tmp)
-        return fail(err, -ENOMEM, "build: cannot allocate the populate batch");
-    rc = sweep(b, tmp, err);
+    if (rc == 0)
+        rc = sweep(b, tmp, err);
     free(tmp);
     return rc;
 }
@@ -308,11 +376,8 @@ void release_all(struct build *b)
     free(buf);
     b->swept_extents = 0;
 
-    release_frames(b, b->seg.mfns, b->seg.mfns ? b->seg.count : 0);
-    release_frames(b, b->low.mfns, b->low.mfns ? b->low.count : 0);
-    free(b->seg.mfns);
-    free(b->low.mfns);
-    memset(&b->seg, 0, sizeof b->seg);
-    memset(&b->low, 0, sizeof b->low);
-    b->populated_windows = false;
+    window_release(b, &b->seg);
+    window_release(b, &b->low);
+    window_free(&b->seg);
+    window_free(&b->low);
 }
