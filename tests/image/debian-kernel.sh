@@ -25,7 +25,7 @@ ok_if "extracted the xz payload with xz(1)" test -s "$tmp/vmlinux"
 
 "$PVBUILD" inspect --json "$kernel" > "$tmp/k.json" 2>"$tmp/err"
 ok_if "pvbuild inspect --json succeeds on $(basename "$kernel")" test $? -eq 0
-j() { jq -r "$1" "$tmp/k.json"; }
+j() { if [ "$1" = -c ]; then jq -c "$2" "$tmp/k.json"; else jq -r "$1" "$tmp/k.json"; fi; }
 is "$(j .format)" bzimage "format"
 is "$(j .compression)" xz "compression"
 is "$(j .elf_class)" 64 "ELF class"
@@ -34,6 +34,8 @@ is "$(j .virt_base)" 0xffffffff80000000 "VIRT_BASE"
 is "$(j .paddr_offset)" 0x0 "PADDR_OFFSET"
 is "$(j .hypercall_page)" null "no HYPERCALL_PAGE"
 is "$(j .mod_start_pfn)" 0x1 "MOD_START_PFN"
+is "$(j -c .features.required)" '["writable_page_tables"]' "FEATURES: writable_page_tables required"
+is "$(j .notes_skipped)" 0 "no note skipped (FEATURES has no NUL; its size ends it)"
 is "$(j .compressed_size)" "$plen" "compressed size = payload_length"
 is "$(j .decompressed_size)" "$(wc -c < "$tmp/vmlinux" | tr -d ' ')" \
    "decompressed size = xz -dc output size"
