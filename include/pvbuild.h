@@ -171,6 +171,9 @@ static inline bool pvb_guest_has_note(const struct pvb_guest *g, unsigned type)
     return type < 64 && (g->notes_seen >> type) & 1;
 }
 
+/* The value of a string note (GUEST_OS, FEATURES, ...); NULL for other types. */
+const char *pvb_guest_note_string(const struct pvb_guest *g, unsigned type);
+
 typedef struct pvb_image pvb_image;
 
 struct pvb_image_opts {

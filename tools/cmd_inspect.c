@@ -29,21 +29,27 @@ static void flags_str(uint32_t flags, char out[4])
     out[3] = 0;
 }
 
-/* Feature names of a bitmap, '|'-separated; unknown bits as "bitN". */
+/* A feature's name, or "bitN" for one xen/features.h does not name. */
+static const char *feature_label(unsigned bit, char tmp[16])
+{
+    const char *n = pvb_feature_name(bit);
+    if (n)
+        return n;
+    snprintf(tmp, 16, "bit%u", bit);
+    return tmp;
+}
+
+/* Feature names of a bitmap, '|'-separated. */
 static void feature_list(uint32_t map, char *out, size_t len)
 {
     size_t used = 0;
     out[0] = 0;
     for (unsigned bit = 0; bit < 32; bit++) {
+        char tmp[16];
         if (!(map >> bit & 1))
             continue;
-        const char *n = pvb_feature_name(bit);
-        char tmp[16];
-        if (!n) {
-            snprintf(tmp, sizeof tmp, "bit%u", bit);
-            n = tmp;
-        }
-        int w = snprintf(out + used, len - used, "%s%s", used ? "|" : "", n);
+        int w = snprintf(out + used, len - used, "%s%s", used ? "|" : "",
+                         feature_label(bit, tmp));
         if (w < 0 || (size_t)w >= len - used)
             break;
         used += (size_t)w;
@@ -54,15 +60,9 @@ static void json_features(struct json *j, const char *key, uint32_t map)
 {
     json_array(j, key);
     for (unsigned bit = 0; bit < 32; bit++) {
-        if (!(map >> bit & 1))
-            continue;
-        const char *n = pvb_feature_name(bit);
         char tmp[16];
-        if (!n) {
-            snprintf(tmp, sizeof tmp, "bit%u", bit);
-            n = tmp;
-        }
-        json_string(j, NULL, n);
+        if (map >> bit & 1)
+            json_string(j, NULL, feature_label(bit, tmp));
     }
     json_array_end(j);
 }
@@ -74,28 +74,6 @@ static void json_opt_hex(struct json *j, const struct pvb_guest *g,
         json_hex(j, key, v);
     else
         json_null(j, key);
-}
-
-static bool is_string_note(unsigned type)
-{
-    return type == XEN_ELFNOTE_XEN_VERSION || type == XEN_ELFNOTE_GUEST_OS ||
-           type == XEN_ELFNOTE_GUEST_VERSION || type == XEN_ELFNOTE_LOADER ||
-           type == XEN_ELFNOTE_PAE_MODE || type == XEN_ELFNOTE_BSD_SYMTAB ||
-           type == XEN_ELFNOTE_FEATURES;
-}
-
-static const char *note_string(const struct pvb_guest *g, unsigned type)
-{
-    switch (type) {
-    case XEN_ELFNOTE_XEN_VERSION:   return g->xen_version;
-    case XEN_ELFNOTE_GUEST_OS:      return g->guest_os;
-    case XEN_ELFNOTE_GUEST_VERSION: return g->guest_version;
-    case XEN_ELFNOTE_LOADER:        return g->loader;
-    case XEN_ELFNOTE_PAE_MODE:      return g->pae_mode;
-    case XEN_ELFNOTE_BSD_SYMTAB:    return g->bsd_symtab;
-    case XEN_ELFNOTE_FEATURES:      return g->features;
-    }
-    return "";
 }
 
 static uint64_t note_number(const struct pvb_guest *g, unsigned type)
@@ -170,8 +148,8 @@ static void print_json(const char *path, const struct pvb_guest *g)
         const char *name = pvb_note_name(t);
         if (!name || !pvb_guest_has_note(g, t))
             continue;
-        if (is_string_note(t))
-            json_string(&j, name, note_string(g, t));
+        if (pvb_guest_note_string(g, t))
+            json_string(&j, name, pvb_guest_note_string(g, t));
         else
             json_hex(&j, name, note_number(g, t));
     }
@@ -251,8 +229,8 @@ static void print_text(const char *path, const struct pvb_guest *g)
             feature_list(g->supported_features, buf, sizeof buf);
             printf("    %-19s 0x%x (%s)\n", name, g->supported_features,
                    buf[0] ? buf : "none");
-        } else if (is_string_note(t)) {
-            printf("    %-19s \"%s\"\n", name, note_string(g, t));
+        } else if (pvb_guest_note_string(g, t)) {
+            printf("    %-19s \"%s\"\n", name, pvb_guest_note_string(g, t));
         } else {
             printf("    %-19s 0x%" PRIx64 "\n", name, note_number(g, t));
         }

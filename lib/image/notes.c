@@ -123,6 +123,11 @@ static char *string_field(struct pvb_guest *g, unsigned type)
     return NULL;
 }
 
+const char *pvb_guest_note_string(const struct pvb_guest *g, unsigned type)
+{
+    return string_field((struct pvb_guest *)g, type);
+}
+
 static int parse_guest_info(const char *name, const char *what, const char *s,
                             size_t len, struct pvb_guest *g,
                             const pvb_logger *log, pvb_error *err);
