@@ -13,6 +13,12 @@
  * that ends exactly at the cap still succeeds, while one that wants a
  * single byte more fails with -EFBIG without anything being allocated or
  * written past the cap.
+ *
+ * A bomb must not cost the cap in memory either: once a stream has produced
+ * more than 16 times its input (kernels compress 3:1 to 9:1), the driver
+ * drops what it kept and only counts the rest.  A stream that then ends
+ * under the cap is decoded a second time into a buffer of exactly the size
+ * counted; one that passes the cap fails having held a few MiB at most.
  */
 #include "image/decompress.h"
 #include "util/error.h"
@@ -60,10 +66,16 @@ struct job {
     uint64_t max_output;        /* the cap as given, for messages */
     uint64_t max_decoder_mem;
 
+    size_t keep_limit;          /* past this many bytes, only count (see top) */
+    size_t exact;               /* the size counted by a first pass, or 0 */
+
     const char *what;
     const char *codec;
     pvb_error *err;
 };
+
+/* run_stream's word that the stream fits but must be decoded again. */
+#define DECODE_AGAIN 1
 
 #define MIN_ALLOC ((size_t)64 << 10)
 
@@ -114,6 +126,9 @@ static int out_start(struct job *j, uint64_t hint)
 {
     size_t cap = hint && hint <= SIZE_MAX ? (size_t)hint : MIN_ALLOC;
 
+    if (j->exact)
+        return set_capacity(j, j->exact);
+
     /* A lying header must not buy a huge allocation for a tiny input. */
     if (j->in_len < SIZE_MAX / 1024 && cap > j->in_len * 1024 + MIN_ALLOC)
         cap = j->in_len * 1024 + MIN_ALLOC;
@@ -155,17 +170,28 @@ typedef int stream_step(struct job *j, void *state, uint8_t *dst, size_t room,
 
 static int run_stream(struct job *j, stream_step *step, void *state)
 {
+    uint8_t scratch[1 << 16];
+    bool counting = false;
+
     for (;;) {
         uint8_t probe;
-        bool probing = j->len == j->cap;
-        uint8_t *dst = probing ? &probe : j->out + j->len;
-        size_t room = probing ? 1 : j->cap - j->len;
+        if (!counting && j->len >= j->keep_limit && j->len < j->max) {
+            counting = true;
+            free(j->out);
+            j->out = NULL;
+            j->cap = 0;
+        }
+        bool probing = !counting && j->len == j->cap;
+        uint8_t *dst = counting ? scratch : probing ? &probe : j->out + j->len;
+        size_t room = counting ? sizeof scratch : probing ? 1 : j->cap - j->len;
         size_t produced = 0, before = j->pos;
         bool end = false;
         int r = step(j, state, dst, room, &produced, &end);
 
         if (r < 0)
             return r;
+        if (counting && produced > j->max - j->len)
+            return too_big(j);
         if (probing && produced) {
             r = out_grow(j, 1);
             if (r < 0)
@@ -174,7 +200,7 @@ static int run_stream(struct job *j, stream_step *step, void *state)
         }
         j->len += produced;
         if (end)
-            return 0;
+            return counting ? DECODE_AGAIN : 0;
         if (!produced && j->pos == before) {
             if (j->pos >= j->in_len)
                 return truncated(j);
@@ -935,8 +961,17 @@ int pvb_decompress(enum pvb_compression c, const void *in, size_t in_len,
     j.what = what;
     j.codec = codecs[c].name;
     j.err = err;
+    j.keep_limit = in_len < (SIZE_MAX - (1 << 20)) / 16 ? in_len * 16 + (1 << 20) : SIZE_MAX;
 
     r = codecs[c].decode(&j);
+    if (r == DECODE_AGAIN) {
+        j.exact = j.len;
+        j.keep_limit = SIZE_MAX;
+        j.pos = j.len = j.cap = 0;
+        free(j.out);
+        j.out = NULL;
+        r = codecs[c].decode(&j);
+    }
     if (r < 0) {
         free(j.out);
         return r;
