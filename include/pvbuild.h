@@ -289,6 +289,15 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, pvb_host **out,
                       pvb_error *err);
 
 /*
+ * This machine's Xen, as dom0, through libxenctrl, libxenforeignmemory and
+ * libxenstore (never libxenguest).  Without Xen it fails with -ENOENT and
+ * "xen: cannot open the hypervisor interface (/dev/xen/privcmd): No such
+ * file or directory; is this a Xen dom0?".  libxenctrl's own messages go
+ * to `log` at debug level; the failures that matter come back in `err`.
+ */
+int pvb_host_xen_open(pvb_host **out, const pvb_logger *log, pvb_error *err);
+
+/*
  * Open a host by kind: "sim" (defaults) or "xen" (this machine's
  * hypervisor, through /dev/xen/privcmd; fails clearly when it is absent).
  */

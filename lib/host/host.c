@@ -15,9 +15,10 @@ void pvb_host_close(struct pvb_host *h)
 int pvb_host_open(const char *kind, const pvb_logger *log, pvb_host **out,
                   pvb_error *err)
 {
-    (void)log;
     *out = NULL;
     if (kind && strcmp(kind, "sim") == 0)
         return pvb_host_sim_open(NULL, out, err);
+    if (kind && strcmp(kind, "xen") == 0)
+        return pvb_host_xen_open(out, log, err);
     return fail(err, -EINVAL, "host \"%s\": unknown (sim or xen)", kind ? kind : "");
 }

@@ -6,3 +6,19 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/sim_map.c \
 	%reldir%/sim_pagetable.c \
 	%reldir%/sim_mfnmap.c
+# The real-Xen host (libxenctrl, libxenforeignmemory; libxenstore when
+# configure defines PVB_HAVE_XENSTORE and XENSTORE_CFLAGS/_LIBS).
+lib_libpvbcore_la_SOURCES += \
+	%reldir%/xen_internal.h \
+	%reldir%/xen.c \
+	%reldir%/xen_memory.c \
+	%reldir%/xen_store.c
+lib_libpvbcore_la_CPPFLAGS += $(XENSTORE_CFLAGS)
+lib_libpvbcore_la_LIBADD += $(XENSTORE_LIBS)
+# The xen host op by op (tests/xen/xenhost_smoke.c): in dom0 it drives Xen;
+# without Xen it checks that open fails cleanly and skips the rest.
+check_PROGRAMS += tests/xen/xenhost_smoke
+tests_xen_xenhost_smoke_SOURCES = tests/xen/xenhost_smoke.c
+tests_xen_xenhost_smoke_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_xen_xenhost_smoke_LDADD = $(TEST_LIBS)
+TESTS += tests/xen/xenhost_smoke

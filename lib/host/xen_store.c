@@ -1,0 +1,266 @@
+/*
+ * Introducing a built domain to xenstored, as a toolstack does after the
+ * build (libxl__domain_make, libxl__build_post, the primary console of
+ * libxl__device_console_add), kept to the nodes that matter without libxl:
+ *
+ *   /local/domain/D              dom0 owns it, the domain may read
+ *     name, domid
+ *     memory/static-max, memory/target      KiB (the balloon driver reads them)
+ *     cpu/N/availability                    online below vcpus, else offline
+ *     store/port, store/ring-ref            the xenstore ring's port and mfn
+ *     console/ring-ref, console/port        what xenconsoled maps and binds
+ *     console/type "xenconsoled", console/output "pty", console/limit,
+ *     console/tty ""                        (xenconsoled fills tty in)
+ *     device                                read-only, empty: no PV devices
+ *     control/shutdown, data                the domain's own (it writes them)
+ *
+ * then XS_INTRODUCE (xs_introduce_domain) with the store ring's mfn and
+ * port, which xenstored maps through grant entry 1 and announces with
+ * @introduceDomain (xenconsoled then finds the console).  No /vm or
+ * /libxl tree: xl does not know the domain as one of its own.
+ *
+ * Only built with libxenstore (PVB_HAVE_XENSTORE); without it there is
+ * nobody to introduce the domain to.
+ */
+#include "host/xen_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/error.h"
+
+#ifndef PVB_HAVE_XENSTORE
+
+int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduce *in,
+                  pvb_error *err)
+{
+    (void)h, (void)in;
+    return fail(err, -ENOENT, "xen: domain %u: no xenstored to introduce it to: "
+                "pvbuild was built without libxenstore", domid);
+}
+
+#else
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+/* libxl's LIBXL_XENCONSOLE_LIMIT: bytes xenconsoled buffers. */
+#define CONSOLE_LIMIT 1048576
+#define TRANSACTION_TRIES 16
+
+/*
+ * xs_open() falls back to /dev/xen/xenbus, whose requests wait forever
+ * when no xenstored runs: ask first whether one does, in dom0 (its
+ * socket answers) or in a xenstore stub domain.
+ */
+static bool xenstored_socket_answers(void)
+{
+    const char *path = xs_daemon_socket();
+    struct sockaddr_un sa;
+
+    if (!path || strlen(path) >= sizeof sa.sun_path)
+        return false;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    bool up = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return up;
+}
+
+static bool xenstore_domain_runs(struct xen_host *x)
+{
+    xc_domaininfo_t info[64];
+    uint32_t next = 0;
+
+    while (next < DOMID_FIRST_RESERVED) {
+        int n = xc_domain_getinfolist(x->xch, next, 64, info);
+        if (n <= 0)
+            return false;
+        for (int i = 0; i < n; i++)
+            if (info[i].flags & XEN_DOMINF_xs_domain)
+                return true;
+        next = (uint32_t)info[n - 1].domain + 1;
+    }
+    return false;
+}
+
+/* One transaction's writes; the first failure stops the rest. */
+struct store_tx {
+    struct xs_handle *xsh;
+    xs_transaction_t t;
+    const char *dom;           /* /local/domain/D */
+    int e;                     /* errno of the first failure, 0 if none */
+    char failed[160];          /* "write of /local/domain/D/..." */
+};
+
+static void tx_failed(struct store_tx *tx, const char *op, const char *path)
+{
+    if (tx->e)
+        return;
+    tx->e = errno ? errno : EIO;
+    snprintf(tx->failed, sizeof tx->failed, "%s of %s", op, path);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void tx_write(struct store_tx *tx, const char *rel, const char *fmt, ...)
+{
+    char path[128], value[64];
+    va_list ap;
+
+    if (tx->e)
+        return;
+    snprintf(path, sizeof path, "%s/%s", tx->dom, rel);
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    if (!xs_write(tx->xsh, tx->t, path, value, (unsigned)strlen(value)))
+        tx_failed(tx, "xenstore write", path);
+}
+
+/* rel NULL: the domain's directory itself. */
+static void tx_mkdir(struct store_tx *tx, const char *rel,
+                     struct xs_permissions *perms, unsigned n)
+{
+    char path[128];
+
+    if (tx->e)
+        return;
+    if (rel)
+        snprintf(path, sizeof path, "%s/%s", tx->dom, rel);
+    else
+        snprintf(path, sizeof path, "%s", tx->dom);
+    if (!xs_mkdir(tx->xsh, tx->t, path))
+        tx_failed(tx, "xenstore mkdir", path);
+    else if (!xs_set_permissions(tx->xsh, tx->t, path, perms, n))
+        tx_failed(tx, "xenstore set permissions", path);
+}
+
+static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
+                        unsigned max_vcpus, const struct host_introduce *in)
+{
+    /* The first entry is the owner (all rights) and everyone else's rights. */
+    struct xs_permissions ro[3] = {
+        { .id = 0, .perms = XS_PERM_NONE },
+        { .id = domid, .perms = XS_PERM_READ },
+        { .id = in->backend_domid, .perms = XS_PERM_READ },
+    };
+    unsigned nr_ro = in->backend_domid != 0 && in->backend_domid != domid ? 3 : 2;
+    struct xs_permissions rw[1] = { { .id = domid, .perms = XS_PERM_NONE } };
+
+    xs_rm(tx->xsh, tx->t, tx->dom);          /* a stale tree of an old domain */
+    tx_mkdir(tx, NULL, ro, nr_ro);
+    tx_write(tx, "name", "%s", name);
+    tx_write(tx, "domid", "%u", domid);
+
+    tx_mkdir(tx, "memory", ro, nr_ro);
+    tx_write(tx, "memory/static-max", "%" PRIu64, in->maxmem_kib);
+    tx_write(tx, "memory/target", "%" PRIu64, in->memory_kib);
+
+    tx_mkdir(tx, "cpu", ro, nr_ro);
+    for (unsigned i = 0; i < max_vcpus; i++) {
+        char rel[48];
+        snprintf(rel, sizeof rel, "cpu/%u/availability", i);
+        tx_write(tx, rel, "%s", i < in->vcpus ? "online" : "offline");
+    }
+
+    tx_write(tx, "store/port", "%u", in->store_evtchn);
+    tx_write(tx, "store/ring-ref", "%" PRIu64, (uint64_t)in->store_mfn);
+
+    /* Read-only for the domain: it must not point xenconsoled elsewhere. */
+    tx_mkdir(tx, "console", ro, nr_ro);
+    tx_write(tx, "console/ring-ref", "%" PRIu64, (uint64_t)in->console_mfn);
+    tx_write(tx, "console/port", "%u", in->console_evtchn);
+    tx_write(tx, "console/type", "xenconsoled");
+    tx_write(tx, "console/output", "pty");
+    tx_write(tx, "console/limit", "%d", CONSOLE_LIMIT);
+    tx_write(tx, "console/tty", "%s", "");
+
+    tx_mkdir(tx, "device", ro, nr_ro);
+    tx_mkdir(tx, "control", ro, nr_ro);
+    tx_mkdir(tx, "control/shutdown", rw, 1);
+    tx_mkdir(tx, "data", rw, 1);
+}
+
+int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduce *in,
+                  pvb_error *err)
+{
+    struct xen_host *x = xen_host_of(h);
+    xen_domctl_getdomaininfo_t di;
+
+    if (!in)
+        return fail(err, -EINVAL, "xen: domain %u: introduce without its facts", domid);
+    int rc = xen_getdomaininfo(x, domid, &di, err);
+    if (rc < 0)
+        return rc;
+    unsigned max_vcpus = di.max_vcpu_id == XEN_INVALID_MAX_VCPU_ID ? 0
+                                                                  : di.max_vcpu_id + 1;
+    if (max_vcpus < in->vcpus)
+        max_vcpus = in->vcpus;
+
+    if (!xenstored_socket_answers() && !xenstore_domain_runs(x))
+        return fail(err, -ENOENT, "xen: domain %u: no xenstored (nothing answers on "
+                    "%s and no xenstore domain runs)", domid, xs_daemon_socket());
+    errno = 0;
+    struct xs_handle *xsh = xs_open(0);
+    if (!xsh)
+        return fail(err, -ENOENT, "xen: domain %u: cannot connect to xenstored: %s",
+                    domid, strerror(errno ? errno : ENOENT));
+
+    char *dom = xs_get_domain_path(xsh, domid);
+    if (!dom) {
+        rc = xen_fail(err, domid, errno, "xenstore domain path query failed");
+        xs_close(xsh);
+        return rc;
+    }
+
+    char fallback[32];
+    const char *name = in->name ? in->name : xen_domain_name(x, domid);
+    if (!name) {
+        snprintf(fallback, sizeof fallback, "pvbuild-%u", domid);
+        name = fallback;
+    }
+
+    struct store_tx tx = { .xsh = xsh, .dom = dom };
+    for (int tries = 0;; tries++) {
+        tx.e = 0;
+        tx.t = xs_transaction_start(xsh);
+        if (!tx.t) {
+            rc = xen_fail(err, domid, errno, "xenstore transaction start failed");
+            goto out;
+        }
+        write_nodes(&tx, domid, name, max_vcpus, in);
+        if (tx.e) {
+            xs_transaction_end(xsh, tx.t, true);
+            rc = xen_fail(err, domid, tx.e, "%s failed", tx.failed);
+            goto out;
+        }
+        if (xs_transaction_end(xsh, tx.t, false))
+            break;
+        if (errno != EAGAIN || tries + 1 == TRANSACTION_TRIES) {
+            rc = xen_fail(err, domid, errno, "xenstore transaction commit failed "
+                          "(try %d)", tries + 1);
+            goto out;
+        }
+    }
+
+    if (!xs_introduce_domain(xsh, domid, (unsigned long)in->store_mfn,
+                             in->store_evtchn))
+        rc = xen_fail(err, domid, errno, "xenstore introduce (store mfn 0x%" PRIx64
+                      ", port %u) failed", (uint64_t)in->store_mfn, in->store_evtchn);
+out:
+    free(dom);
+    xs_close(xsh);
+    return rc;
+}
+
+#endif
