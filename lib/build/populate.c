@@ -12,6 +12,7 @@
 #include "build/build.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,14 +127,21 @@ static int populate_range(struct build *b, uint64_t first, uint64_t count,
         xen_pfn_t *out = mfns + done;
         for (uint64_t i = 0; i < left; i++)
             out[i] = pfn + i;
+        if (err)
+            err->msg[0] = 0;    /* so that a partial success's reason is its own */
         long got = ops->populate(b->host, b->domid, 0, (size_t)left, out, err);
         if (got < 0)
             goto fail;
         done += (uint64_t)got;
         if ((uint64_t)got < left) {
-            fail(err, -ENOMEM, "build: domain %u: host populated 0x%lx of 0x%llx "
-                 "frames at pfn 0x%llx", b->domid, got, (unsigned long long)left,
-                 (unsigned long long)pfn);
+            /* The host says why it stopped (max_pages, or out of memory). */
+            char why[PVB_ERROR_MAX] = "no reason given";
+            if (err && err->msg[0])
+                snprintf(why, sizeof why, "%s", err->msg);
+            fail(err, -ENOMEM, "build: domain %u: the host populated 0x%lx of 0x%llx "
+                 "frames at pfn 0x%llx (guest memory 0x%llx pages): %s", b->domid, got,
+                 (unsigned long long)left, (unsigned long long)pfn,
+                 (unsigned long long)b->plan->nr_pages, why);
             goto fail;
         }
     }

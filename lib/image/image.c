@@ -64,7 +64,12 @@ static int copy_elf(pvb_image *img, const void *data, size_t len, pvb_error *err
     return 0;
 }
 
-static int open_container(pvb_image *img, const void *data, size_t len,
+/*
+ * `owned`: data is a malloc'd buffer the image may keep (a plain ELF is
+ * then used where it lies instead of copied).  Either way the caller frees
+ * data unless img->elf == data afterwards.
+ */
+static int open_container(pvb_image *img, const void *data, size_t len, bool owned,
                           const struct pvb_limits *lim, pvb_error *err)
 {
     struct pvb_guest *g = &img->guest;
@@ -77,6 +82,11 @@ static int open_container(pvb_image *img, const void *data, size_t len,
 
     if (is_elf(data, len)) {
         g->format = PVB_FORMAT_ELF;
+        if (owned) {
+            img->elf = (void *)data;
+            img->elf_len = len;
+            return 0;
+        }
         return copy_elf(img, data, len, err);
     }
 
@@ -114,9 +124,9 @@ static int open_container(pvb_image *img, const void *data, size_t len,
                 len > 1 ? p[1] : 0, len > 2 ? p[2] : 0, len > 3 ? p[3] : 0);
 }
 
-int pvb_image_open_mem(const char *name, const void *data, size_t len,
-                       const struct pvb_image_opts *opts, pvb_image **out,
-                       pvb_error *err)
+static int image_open(const char *name, const void *data, size_t len, bool owned,
+                      const struct pvb_image_opts *opts, pvb_image **out,
+                      pvb_error *err)
 {
     struct pvb_limits lim = limits_resolve(opts ? &opts->limits : NULL);
     const pvb_logger *log = opts ? opts->log : NULL;
@@ -132,18 +142,27 @@ int pvb_image_open_mem(const char *name, const void *data, size_t len,
         return fail(err, -ENOMEM, "%s: out of memory", name);
     }
 
-    rc = open_container(img, data, len, &lim, err);
+    rc = open_container(img, data, len, owned, &lim, err);
     if (rc == 0) {
         img->guest.elf_size = img->elf_len;
         rc = elf_load(img->name, img->elf, img->elf_len, &img->guest,
                       &img->segments, log, err);
     }
     if (rc < 0) {
+        if (img->elf == data)
+            img->elf = NULL;    /* the caller's to free */
         pvb_image_close(img);
         return rc;
     }
     *out = img;
     return 0;
+}
+
+int pvb_image_open_mem(const char *name, const void *data, size_t len,
+                       const struct pvb_image_opts *opts, pvb_image **out,
+                       pvb_error *err)
+{
+    return image_open(name, data, len, false, opts, out, err);
 }
 
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
@@ -158,8 +177,10 @@ int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
     int rc = read_whole_file(path, lim.max_output, &data, &len, err);
     if (rc < 0)
         return rc;
-    rc = pvb_image_open_mem(path, data, len, opts, out, err);
-    free(data);
+    rc = image_open(path, data, len, true, opts, out, err);
+    /* A plain ELF file's buffer now belongs to the image. */
+    if (rc < 0 || pvb_image_elf(*out, NULL) != data)
+        free(data);
     return rc;
 }
 

@@ -5,6 +5,9 @@
  * the user learns why.
  */
 #include "layout/layout.h"
+
+/* Linux: new_p2m = 2 * PGDIR_SIZE in xen_relocate_p2m. */
+#define LINUX_RELOCATED_P2M_SLOT 2
 #include "util/xenabi.h"
 
 #include <errno.h>
@@ -133,6 +136,17 @@ int p2m_check(const struct pvb_guest *g, struct pvb_plan *plan,
                         "a Linux guest maps the list only from slots 1..%u "
                         "(below virt_base 0x%" PRIx64 "'s slot %u)",
                         what, vaddr, slot, kslot - 1, plan->virt_base, kslot);
+        /*
+         * When Linux moves its P->M list out of the way of the E820 map
+         * (xen_relocate_p2m) it maps the new list at 2 * PGDIR_SIZE, whatever
+         * is there: a list in slot 2 is overwritten while being copied.
+         * Seen on Xen 4.17 with Debian's 6.1 kernel: it dies silently.
+         */
+        if (slot == LINUX_RELOCATED_P2M_SLOT)
+            return fail(err, -EINVAL, "%s 0x%" PRIx64 ": top-level slot %u is "
+                        "where Linux moves its P->M list (0x%" PRIx64 "); the "
+                        "initial list must not be there", what, vaddr, slot,
+                        (uint64_t)LINUX_RELOCATED_P2M_SLOT << 39);
         if (slot >= KERNEL_HALF_SLOT)
             plan_warn(plan, "%s 0x%" PRIx64 ": kernel-half address (top-level "
                       "slot %u); Linux expects the list in the user half, where "

@@ -63,7 +63,7 @@ int main(void)
     static const struct { enum pvb_p2m_placement p; uint64_t va; } placements[] = {
         { PVB_P2M_DEFAULT, 0 },
         { PVB_P2M_INSIDE, 0 },
-        { PVB_P2M_ADDRESS, UINT64_C(0x10000000000) },     /* top-level slot 2 */
+        { PVB_P2M_ADDRESS, UINT64_C(0x18000000000) },     /* top-level slot 3 */
         { PVB_P2M_ADDRESS, UINT64_C(0x7f8000000000) },    /* slot 255 */
         { PVB_P2M_ADDRESS, UINT64_C(0x123456789000) },    /* mid-slot */
     };

@@ -37,9 +37,9 @@ done
 
 # Caller-chosen and inside placements.
 "$PVBUILD" create --host=sim --json --kernel="$kernel" --memory=512 \
-    --p2m-vaddr=0x10000000000 > "$tmp/a.json"
+    --p2m-vaddr=0x18000000000 > "$tmp/a.json"
 is "$(jq -r '.start_info.mfn_list + " " + (.verify.ok|tostring)' "$tmp/a.json")" \
-   "0x10000000000 true" "--p2m-vaddr=0x10000000000"
+   "0x18000000000 true" "--p2m-vaddr=0x18000000000"
 "$PVBUILD" create --host=sim --json --kernel="$kernel" --memory=512 \
     --p2m-vaddr=inside > "$tmp/i.json"
 is "$(jq -r '.start_info.first_p2m_pfn + " " + .p2m + " " + (.verify.ok|tostring)' "$tmp/i.json")" \

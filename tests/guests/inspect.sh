@@ -6,7 +6,7 @@
 need jq nm readelf
 dir="$top_builddir/tests/guests"
 
-for v in init-p2m-512g:0x8000000000 init-p2m-1t:0x10000000000 no-init-p2m:null; do
+for v in init-p2m-512g:0x8000000000 init-p2m-1536g:0x18000000000 no-init-p2m:null; do
     name=pvguest-${v%%:*} want_p2m=${v#*:}
     f=$dir/$name
     json=$("$PVBUILD" inspect --json "$f"); rc=$?

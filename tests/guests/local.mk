@@ -20,13 +20,13 @@ PVGUEST_LINK = $(MKDIR_P) $(@D) && $(PVGUEST_CC) $(PVGUEST_FLAGS) \
 	$(PVGUEST_LINK_FLAGS) -T $(srcdir)/%reldir%/guest/guest.lds -o $@ \
 	$(PVGUEST_SRC)
 
-PVGUESTS = %reldir%/pvguest-init-p2m-512g %reldir%/pvguest-init-p2m-1t \
+PVGUESTS = %reldir%/pvguest-init-p2m-512g %reldir%/pvguest-init-p2m-1536g \
 	%reldir%/pvguest-no-init-p2m
 
 %reldir%/pvguest-init-p2m-512g: $(PVGUEST_DEPS)
 	$(AM_V_GEN)$(PVGUEST_LINK) -DINIT_P2M=0x8000000000
-%reldir%/pvguest-init-p2m-1t: $(PVGUEST_DEPS)
-	$(AM_V_GEN)$(PVGUEST_LINK) -DINIT_P2M=0x10000000000
+%reldir%/pvguest-init-p2m-1536g: $(PVGUEST_DEPS)
+	$(AM_V_GEN)$(PVGUEST_LINK) -DINIT_P2M=0x18000000000
 %reldir%/pvguest-no-init-p2m: $(PVGUEST_DEPS)
 	$(AM_V_GEN)$(PVGUEST_LINK)
 

@@ -327,13 +327,13 @@ struct scenario {
 };
 
 #define G512 "pvguest-init-p2m-512g"
-#define G1T  "pvguest-init-p2m-1t"
+#define G1536  "pvguest-init-p2m-1536g"
 #define GIN  "pvguest-no-init-p2m"
 
 static const struct scenario scenarios[] = {
     { "INIT_P2M 512 GiB", G512, "expect_p2m=0x8000000000", 128, PVB_P2M_DEFAULT, 0, 0,
       NULL, NULL, false },
-    { "INIT_P2M 1 TiB", G1T, "expect_p2m=0x10000000000", 128, PVB_P2M_DEFAULT, 0, 0,
+    { "INIT_P2M 1.5 TiB", G1536, "expect_p2m=0x18000000000", 128, PVB_P2M_DEFAULT, 0, 0,
       NULL, NULL, false },
     { "no INIT_P2M: list inside", GIN, "expect_inside=1", 128, PVB_P2M_DEFAULT, 0, 0,
       NULL, NULL, false },
@@ -341,22 +341,22 @@ static const struct scenario scenarios[] = {
       PVB_P2M_INSIDE, 0, 0, NULL, NULL, false },
     { "INIT_P2M kernel, list at 2 TiB by config", G512, "expect_p2m=0x20000000000", 128,
       PVB_P2M_ADDRESS, UINT64_C(0x20000000000), 0, NULL, NULL, false },
-    { "INIT_P2M 1 TiB, 2 GiB and a module", G1T, "expect_p2m=1099511627776", 2048,
+    { "INIT_P2M 1.5 TiB, 2 GiB and a module", G1536, "expect_p2m=1649267441664", 2048,
       PVB_P2M_DEFAULT, 0, 300000, NULL, NULL, false },
     { "no INIT_P2M, a module", GIN, NULL, 64, PVB_P2M_DEFAULT, 0, 5000, NULL, NULL, false },
 
-    { "wrong expect_p2m", G512, "expect_p2m=0x10000000000", 128, PVB_P2M_DEFAULT, 0, 0,
-      NULL, "not ok 2 - mfn_list is 0x8000000000, the command line expects 0x10000000000",
+    { "wrong expect_p2m", G512, "expect_p2m=0x18000000000", 128, PVB_P2M_DEFAULT, 0, 0,
+      NULL, "not ok 2 - mfn_list is 0x8000000000, the command line expects 0x18000000000",
       false },
     { "unreadable expect_p2m", G512, "expect_p2m=0x80zz", 128, PVB_P2M_DEFAULT, 0, 0,
       NULL, "not ok 2 - command line: cannot read 'expect_p2m=0x80zz'", false },
-    { "expect_inside with the list outside", G1T, "expect_inside=1", 128, PVB_P2M_DEFAULT,
+    { "expect_inside with the list outside", G1536, "expect_inside=1", 128, PVB_P2M_DEFAULT,
       0, 0, NULL, "not ok 7 - expect_inside=1, but the list is outside", false },
     { "P->M entries swapped", GIN, NULL, 128, PVB_P2M_DEFAULT, 0, 0, swap_p2m,
       "not ok 4 - p2m[0x100] = ", false },
     { "a page table mapped writable", G512, NULL, 128, PVB_P2M_DEFAULT, 0, 0,
       table_writable, "not ok 3 - page table ", false },
-    { "rsp a page off", G1T, NULL, 128, PVB_P2M_DEFAULT, 0, 0, rsp_off,
+    { "rsp a page off", G1536, NULL, 128, PVB_P2M_DEFAULT, 0, 0, rsp_off,
       "not ok 6 - rsp 0x", false },
     { "outside list read-only", G512, NULL, 128, PVB_P2M_DEFAULT, 0, 0, list_readonly,
       "ok 1 - ", true },

@@ -90,7 +90,15 @@ static void bad_addresses(void)
     ok(rc == -EINVAL && strstr(err.msg, "INIT_P2M note 0x0: top-level slot 0"),
        "INIT_P2M 0 for Linux is an error (%s)", err.msg);
     /* The user's address overrides the note. */
-    accepted(&lnx, 0x10000000000, "config address over a bad note", &p);
+    accepted(&lnx, 0x18000000000, "config address over a bad note", &p);
+    /* Slot 2 is where Linux relocates its list: refused for Linux only. */
+    cfg.p2m = PVB_P2M_ADDRESS;
+    cfg.p2m_vaddr = 0x10000000000;
+    lnx.init_p2m = 0x8000000000;
+    rc = make_plan(&lnx, &cfg, 0, &p, &err);
+    ok(rc == -EINVAL && strstr(err.msg, "top-level slot 2 is where Linux moves its P->M list"),
+       "Linux: slot 2 refused (%s)", err.msg);
+    cfg.p2m = PVB_P2M_DEFAULT;
     /* PVB_P2M_INSIDE ignores a bad note entirely. */
     cfg.p2m = PVB_P2M_INSIDE;
     rc = make_plan(&lnx, &cfg, 0, &p, &err);

@@ -1,0 +1,19 @@
+# The end-to-end run on a real Xen 4.17 under QEMU's software emulation:
+# one QEMU boot of Xen with a Debian dom0 that runs tests/xen/scenarios.sh
+# (tests/xen/run.sh says what it needs).  Not part of `make check`: it
+# needs the Xen, QEMU and kernel Debian packages and a few minutes;
+# `make check-xen` runs it.
+
+# Xen's own view of a paused domain, for the scenarios in dom0.
+check_PROGRAMS += tests/xen/readguest
+tests_xen_readguest_SOURCES = %reldir%/readguest.c
+tests_xen_readguest_CPPFLAGS = $(AM_CPPFLAGS) $(XENCTRL_CFLAGS) $(XENFMEM_CFLAGS)
+tests_xen_readguest_LDADD = $(XENCTRL_LIBS) $(XENFMEM_LIBS) -lxenguest
+
+EXTRA_DIST += %reldir%/run.sh %reldir%/mkinitramfs.sh %reldir%/scenarios.sh
+CLEANFILES += %reldir%/serial.log
+
+.PHONY: check-xen
+check-xen: tools/pvbuild lib/libpvbuild.la tests/xen/readguest \
+		tests/xen/xenhost_smoke pvguests
+	@$(AM_TESTS_ENVIRONMENT) $(SHELL) $(srcdir)/%reldir%/run.sh

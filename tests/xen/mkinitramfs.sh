@@ -1,0 +1,247 @@
+#!/bin/sh
+# Build the dom0 initramfs for the Xen-under-QEMU run.
+#
+# Usage: mkinitramfs.sh OUT.cpio.gz [SRC[=DEST]...]
+#   Each SRC is copied to DEST (an absolute path in dom0), or to
+#   /payload/BASENAME without one; dynamically linked executables among
+#   them bring their shared libraries along.
+#
+# Environment:
+#   top_srcdir    source tree (default: two levels above this script)
+#   top_builddir  build tree holding tools/pvbuild (optional: without it
+#                 dom0 has no pvbuild and the pvbuild scenarios say so)
+#   KVER          kernel release whose modules dom0 loads (default: the
+#                 newest /boot/vmlinuz-*)
+#   XEN_BIN       where Xen's tools are (default /usr/lib/xen-4.17/bin)
+#
+# dom0 gets busybox, the Xen modules and tools with their libraries,
+# pvbuild with libpvbuild, a domU initramfs at /payload/domu.cpio.gz and
+# an /init that starts the toolstack's daemons, runs /scenarios.sh and
+# prints its output with a "TAP: " prefix before powering off.
+set -eu
+
+if [ $# -lt 1 ]; then
+	echo "usage: $0 OUT.cpio.gz [SRC[=DEST]...]" >&2
+	exit 2
+fi
+out=$1
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+PATH=$PATH:/usr/sbin:/sbin
+top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
+XEN_BIN=${XEN_BIN:-/usr/lib/xen-4.17/bin}
+if [ -z "${KVER:-}" ]; then
+	KVER=$(ls /boot/vmlinuz-* | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
+fi
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+fail() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+busybox_is_static() {
+	! readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'
+}
+[ -x "$BUSYBOX" ] || fail "$BUSYBOX not found (Debian: busybox-static)"
+busybox_is_static "$BUSYBOX" || fail "$BUSYBOX is dynamically linked (Debian: busybox-static)"
+for t in cpio gzip readelf ldd modinfo; do
+	command -v $t >/dev/null 2>&1 || fail "$t not found"
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pvb-initramfs.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+root=$work/root
+
+# add_file SRC DEST: copy one file (following symlinks), creating its dir.
+add_file() {
+	mkdir -p "$root$(dirname "$2")"
+	cp -L "$1" "$root$2"
+}
+
+# add_libs FILE: the dynamic loader and the ldd closure of FILE, each at
+# the path the loader resolved it from, so no ld.so.conf is needed.
+add_libs() {
+	readelf -l "$1" 2>/dev/null | grep -q 'program interpreter' || return 0
+	interp=$(readelf -l "$1" | sed -n 's/.*program interpreter: \(.*\)\]/\1/p')
+	[ -e "$root$interp" ] || add_file "$interp" "$interp"
+	ldd "$1" >"$work/ldd" || fail "ldd $1 failed"
+	if grep -q 'not found' "$work/ldd"; then
+		fail "$1: $(grep 'not found' "$work/ldd" | tr -s ' \t' ' ' | head -n 1)"
+	fi
+	awk '$2 == "=>" && $3 ~ /^\// { print $3 }' "$work/ldd" | while read -r lib; do
+		case $lib in "${skip_libs:-/nonexistent}"/*) continue ;; esac
+		[ -e "$root$lib" ] || add_file "$lib" "$lib"
+	done
+}
+
+# add_busybox DIR: busybox and a link for every applet it has.
+add_busybox() {
+	mkdir -p "$1/bin" "$1/sbin" "$1/usr/bin" "$1/usr/sbin"
+	cp "$BUSYBOX" "$1/bin/busybox"
+	"$BUSYBOX" --list-full | while read -r applet; do
+		[ -e "$1/$applet" ] || ln -s /bin/busybox "$1/$applet"
+	done
+}
+
+# mkcpio DIR OUT: a newc archive owned by root, gzip compressed.
+mkcpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 -n >"$2"
+}
+
+mkdir -p "$root"
+for d in proc sys dev tmp run var/log/xen/console var/lib/xen var/run/xen \
+	etc/xen payload modules; do
+	mkdir -p "$root/$d"
+done
+add_busybox "$root"
+echo "# xl reads this file; the defaults suit the test run." >"$root/etc/xen/xl.conf"
+
+# --- Kernel modules, dependencies first (modinfo's "depends").
+loaded=
+add_module() {
+	case " $loaded " in *" $1 "*) return 0 ;; esac
+	deps=$(modinfo -k "$KVER" -F depends "$1") || fail "module $1 not found for kernel $KVER (Debian: linux-image-$KVER)"
+	for dep in $(echo "$deps" | tr ',' ' '); do
+		add_module "$dep"
+	done
+	file=$(modinfo -k "$KVER" -F filename "$1")
+	case $file in
+	(builtin*) ;; # nothing to load
+	(*.ko) cp "$file" "$root/modules/$1.ko" ;;
+	(*.ko.xz) xz -dc "$file" >"$root/modules/$1.ko" ;;
+	(*.ko.zst) zstd -qdc "$file" >"$root/modules/$1.ko" ;;
+	(*.ko.gz) gzip -dc "$file" >"$root/modules/$1.ko" ;;
+	(*) fail "module $1: unexpected file $file" ;;
+	esac
+	case $file in builtin*) ;; *) echo "$1" >>"$root/modules/order" ;; esac
+	loaded="$loaded $1"
+}
+for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc; do
+	add_module "$m"
+done
+
+# --- Xen's tools and their libraries.  glibc dlopens libgcc_s.so.1 for
+# pthread_cancel (libxl uses it); ldd does not list it.
+for t in xl xenstored xen-init-dom0 xenconsoled; do
+	[ -x "$XEN_BIN/$t" ] || fail "$XEN_BIN/$t not found (Debian: xen-utils-4.17)"
+	add_file "$XEN_BIN/$t" "$XEN_BIN/$t"
+	add_libs "$XEN_BIN/$t"
+	ln -sf "$XEN_BIN/$t" "$root/usr/sbin/$t"
+done
+libgcc=$(gcc -print-file-name=libgcc_s.so.1 2>/dev/null || true)
+for cand in "$libgcc" /lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; do
+	if [ -n "$cand" ] && [ -f "$cand" ]; then
+		add_file "$cand" /lib/x86_64-linux-gnu/libgcc_s.so.1
+		break
+	fi
+done
+[ -e "$root/lib/x86_64-linux-gnu/libgcc_s.so.1" ] || fail "libgcc_s.so.1 not found (Debian: libgcc-s1)"
+
+# --- pvbuild from the build tree: libtool keeps the real binary in .libs
+# when it links against the uninstalled shared libpvbuild.
+if [ -n "${top_builddir:-}" ]; then
+	b=$(cd "$top_builddir" && pwd)
+	mkdir -p "$root/opt/pvbuild/bin" "$root/opt/pvbuild/lib"
+	if [ -f "$b/tools/.libs/pvbuild" ]; then
+		cp "$b/tools/.libs/pvbuild" "$root/opt/pvbuild/bin/pvbuild"
+		cp -P "$b"/lib/.libs/libpvbuild.so* "$root/opt/pvbuild/lib/"
+		LD_LIBRARY_PATH=$b/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+			skip_libs=$b add_libs "$b/tools/.libs/pvbuild"
+	elif [ -f "$b/tools/pvbuild" ] && readelf -h "$b/tools/pvbuild" >/dev/null 2>&1; then
+		cp "$b/tools/pvbuild" "$root/opt/pvbuild/bin/pvbuild"
+		add_libs "$b/tools/pvbuild"
+	else
+		fail "$b/tools/pvbuild not built (run make in $b)"
+	fi
+fi
+
+# --- The domU's initramfs: busybox and an /init that reports what the
+# guest saw (the marker from its command line, its CPUs and memory) on
+# hvc0 and powers off.
+droot=$work/domu
+mkdir -p "$droot/proc" "$droot/sys" "$droot/dev"
+add_busybox "$droot"
+cat >"$droot/init" <<'EOF'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t devtmpfs dev /dev 2>/dev/null
+marker=none
+for arg in $(cat /proc/cmdline); do
+	case $arg in marker=*) marker=${arg#marker=} ;; esac
+done
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+echo "pvbuild-domu: marker=$marker cpus=$cpus memtotal_kb=$mem" >/dev/hvc0
+sync
+poweroff -f
+EOF
+chmod 755 "$droot/init"
+mkcpio "$droot" "$root/payload/domu.cpio.gz"
+
+# --- Payloads named on the command line.
+for arg in "$@"; do
+	case $arg in
+	(*=*) src=${arg%%=*} dest=${arg#*=} ;;
+	(*) src=$arg dest=/payload/$(basename "$arg") ;;
+	esac
+	[ -f "$src" ] || fail "$src: no such file"
+	add_file "$src" "$dest"
+	[ -x "$src" ] && add_libs "$src"
+done
+
+# --- The scenarios and the TAP helpers they use.
+add_file "$here/scenarios.sh" /scenarios.sh
+chmod 755 "$root/scenarios.sh"
+add_file "$top_srcdir/tests/lib.sh" /lib/tap.sh
+
+# --- dom0's /init.
+cat >"$root/init" <<'EOF'
+#!/bin/sh
+export PATH=/opt/pvbuild/bin:/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LD_LIBRARY_PATH=/opt/pvbuild/lib
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts   # xenconsoled gives each guest a pty
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mkdir -p /var/run/xen /run/xenstored
+echo "XENHARNESS: dom0 init at $(cut -d' ' -f1 /proc/uptime) s"
+# Keep the console for our lines: only kernel errors interleave with them.
+echo 3 >/proc/sys/kernel/printk
+
+harness_fail() {
+	echo "TAP: Bail out! dom0: $*"
+	poweroff -f
+}
+
+while read -r m; do
+	insmod "/modules/$m.ko" || harness_fail "insmod $m failed"
+done </modules/order
+mkdir -p /proc/xen
+mount -t xenfs xenfs /proc/xen || harness_fail "mount xenfs failed"
+
+export XENSTORED_ROOTDIR=/run/xenstored
+xenstored --pid-file=/run/xenstored.pid || harness_fail "xenstored did not start"
+xen-init-dom0 >/tmp/xen-init-dom0.log 2>&1 || harness_fail "xen-init-dom0: $(tail -n 1 /tmp/xen-init-dom0.log)"
+xenconsoled --log=guest --log-dir=/var/log/xen/console --pid-file=/run/xenconsoled.pid ||
+	harness_fail "xenconsoled did not start"
+echo "XENHARNESS: toolstack up at $(cut -d' ' -f1 /proc/uptime) s"
+
+# A sanitizer build of pvbuild would keep up to 256 MiB of freed memory in
+# ASan's quarantine: more than dom0 can spare beside its initramfs.
+export ASAN_OPTIONS=quarantine_size_mb=16
+
+# One line per write so the hypervisor's own messages cannot split them.
+/scenarios.sh 2>&1 | while IFS= read -r line; do
+	echo "TAP: $line"
+done
+echo "XENHARNESS: scenarios done at $(cut -d' ' -f1 /proc/uptime) s"
+# What the quiet console kept back, should a tool have been killed.
+dmesg | grep -i -E 'out of memory|killed process|segfault|general protection' |
+	sed 's/^/XENHARNESS: dmesg: /'
+poweroff -f
+EOF
+chmod 755 "$root/init"
+
+mkcpio "$root" "$out.tmp"
+mv "$out.tmp" "$out"
