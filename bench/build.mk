@@ -1,6 +1,6 @@
 # Benchmarks print figures and assert nothing: they are not tests.
 EXTRA_PROGRAMS += bench/build
-bench_build_SOURCES = %reldir%/build.c
+bench_build_SOURCES = %reldir%/build.c tests/proxy_host.h
 bench_build_CPPFLAGS = $(TEST_CPPFLAGS)
 bench_build_LDADD = $(TEST_LIBS)
 CLEANFILES += bench/build

@@ -5,7 +5,7 @@ tests_build_debian_LDADD = $(TEST_LIBS)
 TESTS += tests/build/debian
 
 check_PROGRAMS += tests/build/undo
-tests_build_undo_SOURCES = %reldir%/undo.c %reldir%/common.h
+tests_build_undo_SOURCES = %reldir%/undo.c %reldir%/common.h tests/proxy_host.h
 tests_build_undo_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_undo_LDADD = $(TEST_LIBS)
 TESTS += tests/build/undo

@@ -8,70 +8,27 @@
 
 #include <errno.h>
 
-struct fault_host {
-    struct pvb_host base;
-    struct host_ops ops;
-    struct pvb_host *inner;
+#include "proxy_host.h"
+
+/* Counts the host calls and fails the fail_at'th; undo paths never fail. */
+struct fault_count {
     long calls, fail_at;
 };
 
-#define FH(h) ((struct fault_host *)(h))
-
-static bool tick(struct pvb_host *h)
+static bool tick(struct proxy_host *p, bool undo)
 {
-    return ++FH(h)->calls == FH(h)->fail_at;
+    struct fault_count *f = p->opaque;
+    return !undo && ++f->calls == f->fail_at;
 }
 
-static int injected(pvb_error *err)
+static void fault_init(struct proxy_host *p, struct fault_count *f, struct pvb_host *inner,
+                       long fail_at)
 {
-    if (err) {
-        err->code = -EIO;
-        snprintf(err->msg, sizeof err->msg, "injected failure");
-    }
-    return -EIO;
-}
-
-static int f_info(struct pvb_host *h, uint32_t d, struct host_domain_info *i, pvb_error *e)
-{ return tick(h) ? injected(e) : FH(h)->inner->ops->domain_info(FH(h)->inner, d, i, e); }
-static int f_addr(struct pvb_host *h, uint32_t d, unsigned b, pvb_error *e)
-{ return tick(h) ? injected(e) : FH(h)->inner->ops->set_address_size(FH(h)->inner, d, b, e); }
-static long f_pop(struct pvb_host *h, uint32_t d, unsigned o, size_t n, xen_pfn_t *x, pvb_error *e)
-{ return tick(h) ? injected(e) : FH(h)->inner->ops->populate(FH(h)->inner, d, o, n, x, e); }
-static void *f_map(struct pvb_host *h, uint32_t d, int p, size_t n, const xen_pfn_t *m, pvb_error *e)
-{ if (tick(h)) { injected(e); return NULL; } return FH(h)->inner->ops->map(FH(h)->inner, d, p, n, m, e); }
-static int f_setctx(struct pvb_host *h, uint32_t d, unsigned v, const vcpu_guest_context_x86_64_t *c, pvb_error *e)
-{ return tick(h) ? injected(e) : FH(h)->inner->ops->set_vcpu_context(FH(h)->inner, d, v, c, e); }
-static int f_pin(struct pvb_host *h, uint32_t d, xen_pfn_t m, pvb_error *e)
-{ return tick(h) ? injected(e) : FH(h)->inner->ops->pin_l4(FH(h)->inner, d, m, e); }
-static int f_hc(struct pvb_host *h, uint32_t d, xen_pfn_t m, pvb_error *e)
-{ return tick(h) ? injected(e) : FH(h)->inner->ops->hypercall_page(FH(h)->inner, d, m, e); }
-static int f_grant(struct pvb_host *h, uint32_t d, uint32_t b, xen_pfn_t c, xen_pfn_t s, pvb_error *e)
-{ return tick(h) ? injected(e) : FH(h)->inner->ops->grant_seed(FH(h)->inner, d, b, c, s, e); }
-/* Undo paths themselves are not failed: they are what is being tested. */
-static int f_release(struct pvb_host *h, uint32_t d, size_t n, const xen_pfn_t *m, pvb_error *e)
-{ return FH(h)->inner->ops->release(FH(h)->inner, d, n, m, e); }
-static void f_unmap(struct pvb_host *h, void *a, size_t n)
-{ FH(h)->inner->ops->unmap(FH(h)->inner, a, n); }
-static int f_unpin(struct pvb_host *h, uint32_t d, xen_pfn_t m, pvb_error *e)
-{ return FH(h)->inner->ops->unpin(FH(h)->inner, d, m, e); }
-
-static void fault_init(struct fault_host *f, struct pvb_host *inner)
-{
-    memset(f, 0, sizeof *f);
-    f->ops = *inner->ops;
-    f->ops.domain_info = f_info;
-    f->ops.set_address_size = f_addr;
-    f->ops.populate = f_pop;
-    f->ops.map = f_map;
-    f->ops.set_vcpu_context = f_setctx;
-    f->ops.pin_l4 = f_pin;
-    f->ops.hypercall_page = f_hc;
-    f->ops.grant_seed = f_grant;
-    f->ops.release = f_release;
-    f->ops.unmap = f_unmap;
-    f->ops.unpin = f_unpin;
-    f->base.ops = &f->ops;
-    f->inner = inner;
+    proxy_init(p, inner);
+    f->calls = 0;
+    f->fail_at = fail_at;
+    p->enter = tick;
+    p->opaque = f;
 }
 
 static uint64_t domain_pages(pvb_host *h, uint32_t domid)
@@ -116,20 +73,20 @@ int main(void)
     struct pvb_build_result res;
 
     /* How many host calls a whole build makes. */
-    struct fault_host f;
-    fault_init(&f, h);
+    struct proxy_host f;
+    struct fault_count fc;
+    fault_init(&f, &fc, h, 0);
     uint32_t domid = new_domain(h, 128 * 256);
     int rc = pvb_build(&f.base, domid, img, rd, &cfg, NULL, &plan, &res, &err);
-    ok(rc == 0, "a good build through the proxy host (%ld host calls)", f.calls);
+    ok(rc == 0, "a good build through the proxy host (%ld host calls)", fc.calls);
     ok(domain_pages(h, domid) == 128 * 256, "it populated every page");
     h->ops->domain_destroy(h, domid, &err);
-    long total = f.calls;
+    long total = fc.calls;
 
     /* Fail each call in turn. */
     long clean = 0;
     for (long n = 1; n <= total; n++) {
-        fault_init(&f, h);
-        f.fail_at = n;
+        fault_init(&f, &fc, h, n);
         domid = new_domain(h, 128 * 256);
         rc = pvb_build(&f.base, domid, img, rd, &cfg, NULL, &plan, &res, &err);
         uint64_t left = domain_pages(h, domid);

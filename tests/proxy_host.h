@@ -1,0 +1,108 @@
+/*
+ * A host that passes every op the builder uses on to another host, with a
+ * hook around each: the tests inject failures with it (enter returns true
+ * and the op fails with -EIO), the benchmark tells the builder's own
+ * allocations from the host's.
+ */
+#ifndef PVB_TESTS_PROXY_HOST_H
+#define PVB_TESTS_PROXY_HOST_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host/host.h"
+
+struct proxy_host {
+    struct pvb_host base;
+    struct host_ops ops;
+    struct pvb_host *inner;
+    /* undo: the op is one an undo path uses (release, unmap, unpin). */
+    bool (*enter)(struct proxy_host *p, bool undo);
+    void (*leave)(struct proxy_host *p);
+    void *opaque;
+};
+
+#define PH(h) ((struct proxy_host *)(h))
+#define INNER(h) (PH(h)->inner)
+
+static inline int proxy_injected(pvb_error *err)
+{
+    if (err) {
+        err->code = -EIO;
+        snprintf(err->msg, sizeof err->msg, "injected failure");
+    }
+    return -EIO;
+}
+
+#define PROXY_OP(h, undo, err, failval, expr)                                 \
+    ({                                                                        \
+        struct proxy_host *p_ = PH(h);                                        \
+        __typeof__(expr) r_;                                                  \
+        if (p_->enter && p_->enter(p_, undo)) {                               \
+            proxy_injected(err);                                              \
+            r_ = failval;                                                     \
+        } else {                                                              \
+            r_ = (expr);                                                      \
+        }                                                                     \
+        if (p_->leave)                                                        \
+            p_->leave(p_);                                                    \
+        r_;                                                                   \
+    })
+
+static int px_info(struct pvb_host *h, uint32_t d, struct host_domain_info *i, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->domain_info(INNER(h), d, i, e)); }
+static int px_addr(struct pvb_host *h, uint32_t d, unsigned b, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->set_address_size(INNER(h), d, b, e)); }
+static long px_populate(struct pvb_host *h, uint32_t d, unsigned o, size_t n, xen_pfn_t *x,
+                        pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->populate(INNER(h), d, o, n, x, e)); }
+static void *px_map(struct pvb_host *h, uint32_t d, int p, size_t n, const xen_pfn_t *m,
+                    pvb_error *e)
+{ return PROXY_OP(h, false, e, NULL, INNER(h)->ops->map(INNER(h), d, p, n, m, e)); }
+static int px_setctx(struct pvb_host *h, uint32_t d, unsigned v,
+                     const vcpu_guest_context_x86_64_t *c, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->set_vcpu_context(INNER(h), d, v, c, e)); }
+static int px_pin(struct pvb_host *h, uint32_t d, xen_pfn_t m, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->pin_l4(INNER(h), d, m, e)); }
+static int px_hcall(struct pvb_host *h, uint32_t d, xen_pfn_t m, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->hypercall_page(INNER(h), d, m, e)); }
+static int px_grant(struct pvb_host *h, uint32_t d, uint32_t b, xen_pfn_t c, xen_pfn_t s,
+                    pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->grant_seed(INNER(h), d, b, c, s, e)); }
+static int px_release(struct pvb_host *h, uint32_t d, size_t n, const xen_pfn_t *m,
+                      pvb_error *e)
+{ return PROXY_OP(h, true, e, -EIO, INNER(h)->ops->release(INNER(h), d, n, m, e)); }
+static int px_unpin(struct pvb_host *h, uint32_t d, xen_pfn_t m, pvb_error *e)
+{ return PROXY_OP(h, true, e, -EIO, INNER(h)->ops->unpin(INNER(h), d, m, e)); }
+static void px_unmap(struct pvb_host *h, void *a, size_t n)
+{
+    struct proxy_host *p = PH(h);
+    if (p->enter)
+        p->enter(p, true);
+    INNER(h)->ops->unmap(INNER(h), a, n);
+    if (p->leave)
+        p->leave(p);
+}
+
+static inline void proxy_init(struct proxy_host *p, struct pvb_host *inner)
+{
+    memset(p, 0, sizeof *p);
+    p->ops = *inner->ops;
+    p->ops.domain_info = px_info;
+    p->ops.set_address_size = px_addr;
+    p->ops.populate = px_populate;
+    p->ops.map = px_map;
+    p->ops.set_vcpu_context = px_setctx;
+    p->ops.pin_l4 = px_pin;
+    p->ops.hypercall_page = px_hcall;
+    p->ops.grant_seed = px_grant;
+    p->ops.release = px_release;
+    p->ops.unmap = px_unmap;
+    p->ops.unpin = px_unpin;
+    p->base.ops = &p->ops;
+    p->inner = inner;
+}
+
+#endif
