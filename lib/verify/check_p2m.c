@@ -210,7 +210,7 @@ int check_p2m_frames(struct verify *v, pvb_error *err)
     }
     report_check(v, name, !why[0],
                  "%s%sfirst_p2m_pfn 0x%" PRIx64 " nr_p2m_frames 0x%" PRIx64 ": %zu list "
-                 "pages + %zu tables; mapping ends at pfn 0x%" PRIx64 ", ramdisk at 0x%"
+                 "pages + %zu tables; mapping ends at pfn 0x%" PRIx64 ", ramdisk ends at 0x%"
                  PRIx64, why, why[0] ? ": " : "", first, n, list_frames, only, map_end,
                  mod_end);
     return 0;
