@@ -100,7 +100,7 @@ static void print_text(const char *host, const struct pvb_domain *dom,
 {
     printf("domain %u built on the %s host\n\n", dom->domid, host);
     pvb_plan_print_text(plan, stdout);
-    printf("\nmachine frames: start_info store_mfn 0x%" PRIx64 ", console mfn 0x%"
+    printf("\nmachine frames: xenstore ring 0x%" PRIx64 ", console ring 0x%"
            PRIx64 ", top-level table mfn 0x%" PRIx64 ", shared_info mfn 0x%" PRIx64
            "\nevent channels: store %u, console %u\n",
            dom->build.store_mfn, dom->build.console_mfn, dom->build.l4_mfn,
@@ -321,7 +321,7 @@ int cmd_create(int argc, char **argv)
         { 0, 0, 0, 0 },
     };
     struct create_opts o = { 0 };
-    uint64_t v;
+    uint64_t v = 0;
     int c;
 
     while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
@@ -391,13 +391,6 @@ int cmd_create(int argc, char **argv)
     if (!cfg.kernel) {
         cli_error("create: no kernel: give --kernel=FILE or a CONFIG with kernel=");
         status = EXIT_USAGE;
-        goto out;
-    }
-    if (cfg.maxmem_mib && cfg.maxmem_mib < (cfg.memory_mib ? cfg.memory_mib
-                                                            : PVB_DEFAULT_MEMORY_MIB)) {
-        cli_error("create: maxmem %" PRIu64 " MiB is below memory %" PRIu64 " MiB",
-                  cfg.maxmem_mib, cfg.memory_mib ? cfg.memory_mib
-                                                 : (uint64_t)PVB_DEFAULT_MEMORY_MIB);
         goto out;
     }
     const char *host = pick_host(o.host);

@@ -47,7 +47,7 @@ static int mask_upcalls(struct build *b, xen_pfn_t shared_info_mfn,
     return 0;
 }
 
-int boot_setup(struct build *b, const pvb_image *img, const struct pvb_build_params *bp,
+int boot_setup(struct build *b, const struct pvb_build_params *bp,
                unsigned max_vcpus, xen_pfn_t shared_info_mfn, pvb_error *err)
 {
     const struct host_ops *ops = b->host->ops;
@@ -56,7 +56,6 @@ int boot_setup(struct build *b, const pvb_image *img, const struct pvb_build_par
     xen_pfn_t mfn, console_mfn, store_mfn;
     int rc;
 
-    (void)img;
     if (plan->has_hypercall_page) {
         if ((rc = build_mfn(b, plan->hypercall_pfn, &mfn, err)) < 0 ||
             (rc = ops->hypercall_page(b->host, b->domid, mfn, err)) < 0)

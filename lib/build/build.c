@@ -59,7 +59,7 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         (rc = load_ramdisk(&b, rd, err)) < 0 ||
         (rc = write_start_info(&b, cfg, params, info.shared_info_mfn, err)) < 0 ||
         (rc = write_pagetables(&b, err)) < 0 ||
-        (rc = boot_setup(&b, img, params, cfg->max_vcpus ? cfg->max_vcpus :
+        (rc = boot_setup(&b, params, cfg->max_vcpus ? cfg->max_vcpus :
                          cfg->vcpus ? cfg->vcpus : 1, info.shared_info_mfn, err)) < 0) {
         undo(&b);
         return rc;

@@ -26,7 +26,7 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
 
     memset(dom, 0, sizeof *dom);
     if (maxmem < memory)
-        return fail(err, -EINVAL, "maxmem %llu MiB is below memory %llu MiB",
+        return fail(err, -EINVAL, "config: maxmem %llu MiB is below memory %llu MiB",
                     (unsigned long long)maxmem, (unsigned long long)memory);
     if ((rc = ops->domain_create(h, &dc, &dom->domid, err)) < 0)
         return rc;
