@@ -100,8 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
 
-    /* Room for Debian's kernel and no more: a build is to stay fast. */
-    const struct pvb_limits lim = { .max_output = UINT64_C(128) << 20 };
+    const struct pvb_limits lim = { .max_output = fuzz_output_cap(size) };
     struct pvb_image_opts io = { .limits = lim, .log = &fuzz_logger };
     pvb_image *img = NULL;
     pvb_ramdisk *rd = NULL;

@@ -9,6 +9,7 @@
 #define PVB_TESTS_FUZZ_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,21 @@ static inline void fuzz_log(void *opaque, enum pvb_log_level level,
 }
 
 static const pvb_logger fuzz_logger = { fuzz_log, NULL };
+
+/*
+ * The decompression cap for an input of `size` bytes: 16 times it, within
+ * [4 MiB, 128 MiB].  Debian's kernel (8 MiB of xz, 66 MiB of ELF) loads;
+ * a small bomb stops after a few MiB instead of costing seconds a run.
+ */
+static inline uint64_t fuzz_output_cap(size_t size)
+{
+    uint64_t cap = (uint64_t)size * 16;
+    if (cap < (UINT64_C(4) << 20))
+        cap = UINT64_C(4) << 20;
+    if (cap > (UINT64_C(128) << 20))
+        cap = UINT64_C(128) << 20;
+    return cap;
+}
 
 /* Reads every byte, so a buffer shorter than announced is an ASan report. */
 static inline unsigned fuzz_touch(const void *p, size_t len)

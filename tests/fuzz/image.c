@@ -84,9 +84,8 @@ static void check_guest(const pvb_image *img)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* Room for Debian's kernel (about 64 MiB of ELF), no more. */
     struct pvb_image_opts opts = {
-        .limits = { .max_output = UINT64_C(128) << 20 },
+        .limits = { .max_output = fuzz_output_cap(size) },
         .log = &fuzz_logger,
     };
     pvb_image *img = NULL;

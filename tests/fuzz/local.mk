@@ -5,6 +5,7 @@
 FUZZ_TARGETS = image decompress config build
 FUZZ_SECONDS = 60
 FUZZ_CHECK_SECONDS = 20
+FUZZ_MAX_LEN =
 FUZZ_FILES = %reldir%/fuzz.h %reldir%/fuzz.mk %reldir%/mkseeds.sh \
 	%reldir%/run.sh %reldir%/lsan.supp %reldir%/README \
 	$(FUZZ_TARGETS:%=%reldir%/%.c)
@@ -16,7 +17,7 @@ FUZZ_SUBMAKE = $(MAKE) -f $(srcdir)/%reldir%/fuzz.mk srcdir='$(srcdir)' \
 	FUZZ_LIBS='$(lib_libpvbcore_la_LIBADD)' \
 	FUZZ_LIB_SOURCES='$(lib_libpvbcore_la_SOURCES)' \
 	FUZZ_TARGETS='$(FUZZ_TARGETS)'
-FUZZ_RUN = env FUZZ_CC='$(FUZZ_CC)' FUZZ_WHY='$(FUZZ_WHY)' \
+FUZZ_RUN = env FUZZ_MAX_LEN='$(FUZZ_MAX_LEN)' FUZZ_CC='$(FUZZ_CC)' FUZZ_WHY='$(FUZZ_WHY)' \
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	$(SHELL) $(srcdir)/%reldir%/run.sh
 
