@@ -4,7 +4,7 @@
 #               bzImage with every compressor's payload, whole-file
 #               compressed; the hostile images; Debian's kernel if installed
 #   decompress: every compressor's output of the guests, the hostile
-#               streams and ramdisks (one selector byte first, fuzz/decompress.c)
+#               streams and ramdisks (two selector bytes first, fuzz/decompress.c)
 #   config:     tests/fuzz/configs/*
 #   build:      the guests and Debian's kernel behind a config header
 #               (fuzz/build.c), with P->M placements and a ramdisk
@@ -26,6 +26,13 @@ trap 'rm -rf "$tmp"' EXIT
 # 20-byte header of a build input (see tests/fuzz/build.c).
 hdr() {
     perl -e 'print pack("CCCCCQ<vCvx2", map { /^0x/ ? hex : $_ } @ARGV)' "$@"
+}
+
+codec() { # tool -> its enum pvb_compression value
+    case $1 in
+    gzip) echo 1 ;; bzip2) echo 2 ;; lzma) echo 3 ;; xz) echo 4 ;;
+    lzo) echo 5 ;; lz4) echo 6 ;; zstd) echo 7 ;;
+    esac
 }
 
 compress() { # tool file -> stdout
@@ -53,13 +60,15 @@ for g in "$tmp"/g/*; do
         compress $c "$g" > "$tmp/$n.$c"
         cp "$tmp/$n.$c" "$out/image/$n.$c"
         "$mkbz" "$tmp/$n.$c" "$out/image/$n.$c.bzimage"
-        # Selector 0: default limits; 3: a 4 KiB output cap; 0x20: a gzip
-        # ramdisk kept compressed.
-        { printf '\000'; cat "$tmp/$n.$c"; } > "$out/decompress/$n.$c"
+        # Default limits, the codec's enum value (fuzz/decompress.c).
+        { printf "\\000\\00$(codec $c)"; cat "$tmp/$n.$c"; } > "$out/decompress/$n.$c"
     done
-    { printf '\003'; cat "$tmp/$n.gzip"; } > "$out/decompress/$n.gzip.cap4k"
-    { printf '\040'; cat "$tmp/$n.gzip"; } > "$out/decompress/$n.gzip.kept"
-    { printf '\000'; cat "$g"; } > "$out/decompress/$n.raw"
+    # A 4 KiB output cap; a gzip ramdisk kept; a wrong codec; sniffed.
+    { printf '\003\001'; cat "$tmp/$n.gzip"; } > "$out/decompress/$n.gzip.cap4k"
+    { printf '\020\001'; cat "$tmp/$n.gzip"; } > "$out/decompress/$n.gzip.kept"
+    { printf '\000\004'; cat "$tmp/$n.gzip"; } > "$out/decompress/$n.gzip.as-xz"
+    { printf '\000\011'; cat "$tmp/$n.zstd"; } > "$out/decompress/$n.zstd.sniffed"
+    { printf '\000\011'; cat "$g"; } > "$out/decompress/$n.raw"
     # Build: 32 MiB, default placement; bzImage/xz with P->M inside.
     { hdr 31 0 1 0 0 0 0 0 0; cat "$g"; } > "$out/build/$n"
     { hdr 31 0 2 4 2 0 0 0 0; cat "$out/image/$n.xz.bzimage"; } > "$out/build/$n.xz.inside"
@@ -82,7 +91,7 @@ for f in "$tmp"/h/*; do
     n=$(basename "$f")
     case $n in
     mem-*|file-*) cp "$f" "$out/image/hostile-$n" ;;
-    ramdisk-*|decompress-*) { printf '\000'; cat "$f"; } > "$out/decompress/hostile-$n" ;;
+    ramdisk-*|decompress-*) { printf '\000\011'; cat "$f"; } > "$out/decompress/hostile-$n" ;;
     esac
 done
 
