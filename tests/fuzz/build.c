@@ -3,7 +3,8 @@
  * is a 20-byte header that picks the config, then a command line, the
  * kernel image, and a ramdisk taken from the end:
  *
- *   [0]      memory: 1 + b % 160 MiB
+ *   [0]      memory: 1 + (b & 0x3f) MiB, or 128 + (b & 0x3f) MiB when bits
+ *            6 and 7 are set (Debian's kernel needs about 80 MiB)
  *   [1]      maxmem: bit 7 set: memory + (b & 0x7f) MiB, else the default
  *   [2] [3]  vcpus (b & 0x1f), max_vcpus (b & 0x3f); 0 is the default
  *   [4]      P->M: b & 3 = default, address, inside, 2 MiB-aligned address
@@ -85,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct pvb_config cfg;
     pvb_config_init(&cfg);
     cfg.cmdline = cmdline;
-    cfg.memory_mib = 1 + hdr[0] % 160;
+    /* Small guests keep a run fast; a big one now and then. */
+    cfg.memory_mib = ((hdr[0] & 0xc0) == 0xc0 ? 128 : 1) + (hdr[0] & 0x3f);
     if (hdr[1] & 0x80)
         cfg.maxmem_mib = cfg.memory_mib + (hdr[1] & 0x7f);
     cfg.vcpus = hdr[2] & 0x1f;

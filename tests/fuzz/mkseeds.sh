@@ -101,7 +101,7 @@ cp "$top_srcdir"/tests/fuzz/configs/* "$out/config/"
 k=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
 if [ -n "$k" ] && [ -r "$k" ]; then
     cp "$k" "$out/image/debian-$(basename "$k")"
-    { hdr 127 0 1 0 0 0 0 0 0; cat "$k"; } > "$out/build/debian-$(basename "$k")"
+    { hdr 0xc0 0 1 0 0 0 0 0 0; cat "$k"; } > "$out/build/debian-$(basename "$k")"
 fi
 
 for t in image decompress config build; do
