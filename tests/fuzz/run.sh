@@ -88,8 +88,10 @@ run)
             "$fz/seeds/$t" "$top_srcdir/tests/fuzz/regress/$t"
         rc=$?
         new=$(( $(findings "$out/findings/$t") - before ))
-        [ $rc -ne 0 ] && [ $new -eq 0 ] && new=1
-        echo "$(summary "$t" "$out/$t.log" "$secs"), findings $new"
+        how=
+        # No input kept, yet libFuzzer failed (killed, or a startup error).
+        if [ $rc -ne 0 ] && [ $new -eq 0 ]; then new=1 how=" (libFuzzer exit status $rc, no input kept)"; fi
+        echo "$(summary "$t" "$out/$t.log" "$secs"), findings $new$how"
         if [ $new -ne 0 ]; then
             grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz: contract|.*runtime error)' "$out/$t.log" | head -n 5
             echo "  log: $out/$t.log; inputs: $out/findings/$t/"
