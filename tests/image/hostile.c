@@ -152,9 +152,33 @@ static void child_run(const struct req *q, struct outcome *o)
     }
 }
 
+/*
+ * With PVB_HOSTILE_DUMP=DIR each case's input is also written to
+ * DIR/OP-NAME: the fuzz targets' seed corpora (tests/fuzz/mkseeds.sh).
+ * Inputs over 1 MiB (the 4 GiB bomb) are left out: a fuzzer would only
+ * truncate them.
+ */
+static void dump_input(const struct req *q)
+{
+    static const char *const prefix[] = { "mem", "file", "ramdisk", "decompress" };
+    const char *dir = getenv("PVB_HOSTILE_DUMP");
+    if (!dir || !q->in || q->in->len > (1u << 20))
+        return;
+    const char *base = strrchr(q->name, '/');
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s-%s", dir, prefix[q->op],
+             base ? base + 1 : q->name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(q->in->data, 1, q->in->len, f) != q->in->len || fclose(f)) {
+        perror(path);
+        exit(99);
+    }
+}
+
 static void run(const struct req *q, struct result *r)
 {
     int fd[2];
+    dump_input(q);
     memset(r, 0, sizeof *r);
     if (pipe(fd) != 0) {
         perror("pipe");
