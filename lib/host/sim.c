@@ -6,6 +6,7 @@
  * them, with Xen's error codes, so the builder meets the same refusals.
  */
 #include "host/sim_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -54,7 +55,7 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
         return fail(err, -ENOSPC, "sim: domain create: no domain ids left (next %u)", id);
     if (id >= s->cap_domains) {
         size_t cap = s->cap_domains ? s->cap_domains * 2 : 16;
-        struct sim_domain **p = realloc(s->domains, cap * sizeof *p);
+        struct sim_domain **p = mem_realloc(s->domains, cap * sizeof *p);
         if (!p)
             return fail(err, -ENOMEM, "sim: domain create: out of memory");
         memset(p + s->cap_domains, 0, (cap - s->cap_domains) * sizeof *p);
@@ -62,16 +63,16 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
         s->cap_domains = cap;
     }
 
-    struct sim_domain *d = calloc(1, sizeof *d);
+    struct sim_domain *d = mem_calloc(1, sizeof *d);
     if (!d)
         return fail(err, -ENOMEM, "sim: domain create: out of memory");
     d->domid = id;
     d->max_vcpus = cfg->max_vcpus;
     d->max_pages = cfg->max_pages;
     d->next_port = 1;
-    d->vcpus = calloc(cfg->max_vcpus, sizeof *d->vcpus);
-    d->evtchn_remote = calloc(SIM_EVTCHN_PORTS, sizeof *d->evtchn_remote);
-    d->name = cfg->name ? strdup(cfg->name) : NULL;
+    d->vcpus = mem_calloc(cfg->max_vcpus, sizeof *d->vcpus);
+    d->evtchn_remote = mem_calloc(SIM_EVTCHN_PORTS, sizeof *d->evtchn_remote);
+    d->name = cfg->name ? mem_strdup(cfg->name) : NULL;
     if (!d->vcpus || !d->evtchn_remote || (cfg->name && !d->name)) {
         domain_free(s, d);
         return fail(err, -ENOMEM, "sim: domain create: out of memory");
@@ -438,7 +439,7 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
     if (!out)
         return fail(err, -EINVAL, "sim: open without an output handle");
     *out = NULL;
-    struct sim_host *s = calloc(1, sizeof *s);
+    struct sim_host *s = mem_calloc(1, sizeof *s);
     if (!s)
         return fail(err, -ENOMEM, "sim: out of memory");
     int rc = sim_memory_init(&s->mem, opts ? opts->machine_bytes : 0,

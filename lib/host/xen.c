@@ -21,6 +21,7 @@
  * XEN_DOMCTL_INTERFACE_VERSION and bounces the struct for the hypercall.
  */
 #include "host/xen_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,8 +129,8 @@ static int remember_name(struct xen_host *x, uint32_t domid, const char *name)
     forget_name(x, domid);
     if (!name)
         return 0;
-    struct xen_name *n = calloc(1, sizeof *n);
-    if (!n || !(n->name = strdup(name))) {
+    struct xen_name *n = mem_calloc(1, sizeof *n);
+    if (!n || !(n->name = mem_strdup(name))) {
         free(n);
         return -ENOMEM;
     }
@@ -495,7 +496,7 @@ int pvb_host_xen_open(pvb_host **out, const pvb_logger *log, pvb_error *err)
     if (rc < 0)
         return rc;
 
-    struct xen_host *x = calloc(1, sizeof *x);
+    struct xen_host *x = mem_calloc(1, sizeof *x);
     if (!x)
         return fail(err, -ENOMEM, "xen: out of memory");
     x->base.ops = &xen_ops;

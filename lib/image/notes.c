@@ -5,6 +5,7 @@
  * not hide the good ones.
  */
 #include "image/notes.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/xenabi.h"
 
@@ -366,7 +367,7 @@ static int parse_guest_info(const char *name, const char *what, const char *s,
         return fail(err, -E2BIG, "%s: %s string of 0x%zx bytes exceeds the limit "
                     "0x%x", name, what, len, NOTE_STRING_MAX);
     len = strnlen(s, len);
-    copy = malloc(len + 1);
+    copy = mem_malloc(len + 1);
     if (!copy)
         return fail(err, -ENOMEM, "%s: %s: out of memory", name, what);
     memcpy(copy, s, len);

@@ -3,6 +3,7 @@
  * libxenguest does (only gzip: the guest kernel unpacks the rest itself).
  */
 #include "image/decompress.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -32,7 +33,7 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
         name = "ramdisk";
     if (len == 0)
         return fail(err, -EINVAL, "%s: ramdisk is empty", name);
-    pvb_ramdisk *rd = calloc(1, sizeof *rd);
+    pvb_ramdisk *rd = mem_calloc(1, sizeof *rd);
     if (!rd)
         return fail(err, -ENOMEM, "%s: out of memory", name);
     rd->file_size = len;
@@ -59,7 +60,7 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
             return fail(err, -EFBIG, "%s: ramdisk size 0x%zx exceeds the limit 0x%llx",
                         name, len, (unsigned long long)lim.max_output);
         }
-        rd->data = malloc(len);
+        rd->data = mem_malloc(len);
         if (!rd->data) {
             free(rd);
             return fail(err, -ENOMEM, "%s: cannot allocate 0x%zx bytes", name, len);

@@ -4,6 +4,7 @@
  * checks in check_*.c; this file runs them in order.
  */
 #include "verify/verify.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -67,7 +68,7 @@ int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
         return fail(err, -EINVAL, "verify: domain %u: no host or no report", domid);
     memset(report, 0, sizeof *report);
 
-    struct verify *v = calloc(1, sizeof *v);
+    struct verify *v = mem_calloc(1, sizeof *v);
     if (!v)
         return fail(err, -ENOMEM, "verify: domain %u: out of memory", domid);
     v->h = h;
