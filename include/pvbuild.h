@@ -206,12 +206,19 @@ struct pvb_ramdisk_opts {
     const pvb_logger *log;
 };
 
+/*
+ * A ramdisk file that is not gunzipped is not read here: its size comes
+ * from fstat, it stays open, and the builder copies it into the guest,
+ * so one that the guest cannot hold fails the layout before it is read.
+ * Anything but a regular file (a FIFO, socket, device) is refused at once.
+ */
 int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
                           pvb_ramdisk **out, pvb_error *err);
 int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
                          const struct pvb_ramdisk_opts *opts, pvb_ramdisk **out,
                          pvb_error *err);
 void pvb_ramdisk_close(pvb_ramdisk *rd);
+/* The bytes, read from the file on first use; NULL if that read fails. */
 const void *pvb_ramdisk_data(const pvb_ramdisk *rd);
 uint64_t pvb_ramdisk_size(const pvb_ramdisk *rd);        /* bytes loaded */
 uint64_t pvb_ramdisk_file_size(const pvb_ramdisk *rd);   /* bytes in the file */

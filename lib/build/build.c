@@ -1,5 +1,6 @@
 /* pvb_build: carry a layout plan out on a host, undoing it all on failure. */
 #include "build/build.h"
+#include "image/ramdisk.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -42,6 +43,13 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         params = &none;
     if ((rc = check_guest(img, err)) < 0)
         return rc;
+    uint64_t memory = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
+    if (rd && memory < (UINT64_C(1) << 44) && pvb_ramdisk_size(rd) >= memory << 20)
+        return fail(err, -ENOSPC, "%s: ramdisk of 0x%llx bytes (%llu MiB) does "
+                    "not fit in the guest's memory of %llu MiB",
+                    ramdisk_name(rd), (unsigned long long)pvb_ramdisk_size(rd),
+                    (unsigned long long)(pvb_ramdisk_size(rd) >> 20),
+                    (unsigned long long)memory);
     rc = pvb_plan_make(pvb_image_guest(img), cfg, rd ? pvb_ramdisk_size(rd) : 0,
                        plan, err);
     if (rc < 0)

@@ -5,4 +5,4 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/notes.c %reldir%/notes.h \
 	%reldir%/features.c %reldir%/note_names.c \
 	%reldir%/image.c \
-	%reldir%/ramdisk.c
+	%reldir%/ramdisk.c %reldir%/ramdisk.h

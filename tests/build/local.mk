@@ -15,3 +15,9 @@ tests_build_property_SOURCES = %reldir%/property.c %reldir%/common.h
 tests_build_property_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_property_LDADD = $(TEST_LIBS)
 TESTS += tests/build/property
+
+check_PROGRAMS += tests/build/files
+tests_build_files_SOURCES = %reldir%/files.c %reldir%/common.h
+tests_build_files_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_files_LDADD = $(TEST_LIBS)
+TESTS += tests/build/files
