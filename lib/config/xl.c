@@ -216,6 +216,9 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
                    &file_lines, ovr_keys, ovr_add, err);
     if (r < 0)
         goto out;
+    r = xl_check_text(path, text, text_len, file_lines, overrides, err);
+    if (r < 0)
+        goto out;
 
     /* libxlutil reports to a FILE: keep that off the caller's stderr. */
     report = mem_fail_injected() ? NULL
