@@ -50,6 +50,13 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
     if (cfg->max_vcpus == 0 || cfg->max_vcpus > SIM_MAX_VCPUS)
         return fail(err, -EINVAL, "sim: domain create: max_vcpus %u out of range 1..%u",
                     cfg->max_vcpus, SIM_MAX_VCPUS);
+    /* As Xen would fail populate part way: better said before anything is taken. */
+    if (cfg->max_pages > s->mem.nr_frames)
+        return fail(err, -ENOMEM, "sim: domain create: max memory of 0x%" PRIx64
+                    " pages (%" PRIu64 " MiB, rounded up) exceeds the simulated machine's 0x%"
+                    PRIx64 " pages (%" PRIu64 " MiB)", cfg->max_pages,
+                    (cfg->max_pages + 255) >> 8, s->mem.nr_frames,
+                    s->mem.nr_frames >> 8);
     uint32_t id = s->next_domid;
     if (id >= DOMID_FIRST_RESERVED)
         return fail(err, -ENOSPC, "sim: domain create: no domain ids left (next %u)", id);
