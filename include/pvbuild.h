@@ -161,6 +161,11 @@ struct pvb_guest {
     char pae_mode[PVB_NOTE_STR_MAX];
     char bsd_symtab[PVB_NOTE_STR_MAX];
     char features[PVB_NOTE_STR_MAX];    /* the FEATURES string as written */
+    /*
+     * The first feature FEATURES requires ('!') by a name Xen's features.h
+     * does not know (cut to 63 bytes), or "": such a kernel is not built.
+     */
+    char features_required_unknown[64];
 
     size_t nr_segments;
     const struct pvb_image_segment *segments;
@@ -318,6 +323,17 @@ int pvb_host_open(const char *kind, const pvb_logger *log, pvb_host **out,
 int pvb_console_read(pvb_host *h, uint32_t domid, uint64_t console_mfn,
                      char *buf, size_t len, size_t *got, pvb_error *err);
 void pvb_host_close(pvb_host *h);
+
+/*
+ * The feature flags (XENFEAT_* bits of xen/features.h, submap 0) the host's
+ * hypervisor reports to the caller: XENVER_get_features on Xen; on the
+ * simulated host a fixed set, what Xen 4.17 reports to a 64-bit PV dom0
+ * (memory_op_vnode_supported, mmu_pt_update_preserve_ad, highmem_assist,
+ * gnttab_map_avail_bits, dom0, direct_mapped).  pvb_build refuses a kernel
+ * whose FEATURES note requires a feature neither these (less dom0's own)
+ * nor the builder provide.
+ */
+int pvb_host_features(pvb_host *h, uint32_t *features, pvb_error *err);
 
 /* ------------------------------------------------------------ layout plan */
 

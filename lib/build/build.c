@@ -1,5 +1,6 @@
 /* pvb_build: carry a layout plan out on a host, undoing it all on failure. */
 #include "build/build.h"
+#include "image/features.h"
 #include "image/ramdisk.h"
 
 #include <errno.h>
@@ -42,6 +43,11 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
     if (!params)
         params = &none;
     if ((rc = check_guest(img, err)) < 0)
+        return rc;
+    uint32_t features;
+    if ((rc = ops->features(h, &features, err)) < 0 ||
+        (rc = guest_features_check(pvb_image_guest(img), pvb_image_name(img),
+                                   true, features, err)) < 0)
         return rc;
     uint64_t memory = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
     if (rd && memory < (UINT64_C(1) << 44) && pvb_ramdisk_size(rd) >= memory << 20)

@@ -392,6 +392,23 @@ static int sim_unpause(struct pvb_host *h, uint32_t domid, pvb_error *err)
     return 0;
 }
 
+/*
+ * What Xen 4.17 reports to a 64-bit PV dom0 (xen/common/kernel.c): the
+ * simulated host stands for such a machine.
+ */
+static int sim_features(struct pvb_host *h, uint32_t *submap, pvb_error *err)
+{
+    (void)h;
+    (void)err;
+    *submap = (UINT32_C(1) << XENFEAT_memory_op_vnode_supported) |
+              (UINT32_C(1) << XENFEAT_mmu_pt_update_preserve_ad) |
+              (UINT32_C(1) << XENFEAT_highmem_assist) |
+              (UINT32_C(1) << XENFEAT_gnttab_map_avail_bits) |
+              (UINT32_C(1) << XENFEAT_dom0) |
+              (UINT32_C(1) << XENFEAT_direct_mapped);
+    return 0;
+}
+
 /* The simulated machine runs no xenstored: there is nobody to tell. */
 static int sim_introduce(struct pvb_host *h, uint32_t domid,
                          const struct host_introduce *in, pvb_error *err)
@@ -437,6 +454,7 @@ static const struct host_ops sim_ops = {
     .grant_seed = sim_grant_seed,
     .evtchn_alloc_unbound = sim_evtchn_alloc_unbound,
     .unpause = sim_unpause,
+    .features = sim_features,
     .introduce = sim_introduce,
 };
 

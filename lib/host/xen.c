@@ -406,6 +406,16 @@ static int xen_unpause(struct pvb_host *h, uint32_t domid, pvb_error *err)
     return 0;
 }
 
+static int xen_features(struct pvb_host *h, uint32_t *submap, pvb_error *err)
+{
+    xen_feature_info_t fi = { .submap_idx = 0 };
+    if (xc_version(xen_host_of(h)->xch, XENVER_get_features, &fi) < 0)
+        return fail(err, -errno, "xen: XENVER_get_features failed: %s",
+                    strerror(errno));
+    *submap = fi.submap;
+    return 0;
+}
+
 /* ------------------------------------------------------------ the host */
 
 static void xen_close(struct pvb_host *h)
@@ -439,6 +449,7 @@ static const struct host_ops xen_ops = {
     .grant_seed = xen_grant_seed,
     .evtchn_alloc_unbound = xen_evtchn_alloc_unbound,
     .unpause = xen_unpause,
+    .features = xen_features,
     .introduce = xen_introduce,
 };
 

@@ -81,9 +81,15 @@ void xen_features_parse(const char *name, const char *s, struct pvb_guest *g,
         if (bit < 0 || bit >= 32) {
             /* libxenguest refuses a kernel that requires an unknown feature. */
             log_warn(log, "%s: FEATURES names %s feature \"%.*s\" that Xen's "
-                     "features.h does not know; ignored", name,
+                     "features.h does not know; %s", name,
                      required ? "a required" : "an unknown", (int)(flen > 80 ? 80 : flen),
-                     fname);
+                     fname, required ? "the kernel cannot be built" : "ignored");
+            if (required && !g->features_required_unknown[0]) {
+                size_t keep = flen < sizeof g->features_required_unknown
+                                  ? flen : sizeof g->features_required_unknown - 1;
+                memcpy(g->features_required_unknown, fname, keep);
+                g->features_required_unknown[keep] = '\0';
+            }
             continue;
         }
         g->features_supported |= UINT32_C(1) << bit;

@@ -21,3 +21,9 @@ tests_build_files_SOURCES = %reldir%/files.c %reldir%/common.h
 tests_build_files_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_files_LDADD = $(TEST_LIBS)
 TESTS += tests/build/files
+
+check_PROGRAMS += tests/build/features
+tests_build_features_SOURCES = %reldir%/features.c %reldir%/common.h tests/proxy_host.h
+tests_build_features_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_features_LDADD = $(TEST_LIBS)
+TESTS += tests/build/features
