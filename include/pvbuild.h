@@ -578,7 +578,9 @@ struct pvb_domain {
 /*
  * The small toolstack: create a domain for cfg (max vCPUs, max memory),
  * allocate its console and xenstore event channels for backend_domid,
- * build it, and leave it paused.  Any failure destroys the domain.
+ * build it, and leave it paused.  Any failure destroys the domain; should
+ * that fail too, the error says so and dom->domid names the domain left
+ * (else it is 0), for the caller to destroy.
  */
 int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
                       const struct pvb_config *cfg, uint32_t backend_domid,

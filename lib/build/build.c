@@ -20,10 +20,21 @@ static void undo(struct build *b)
 {
     pvb_error ignored;
     if (b->pinned) {
-        b->host->ops->unpin(b->host, b->domid, b->l4_mfn, &ignored);
+        if (b->host->ops->unpin(b->host, b->domid, b->l4_mfn, &ignored) < 0)
+            b->undo_failed = true;
         b->pinned = false;
     }
     release_all(b);
+}
+
+/* The first failure is the error; a failed undo is said after it. */
+static int undo_after(struct build *b, int rc, pvb_error *err)
+{
+    undo(b);
+    if (b->undo_failed)
+        fail_append(err, "; undoing the build failed too: domain %u may keep "
+                    "frames until it is destroyed", b->domid);
+    return rc;
 }
 
 int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
@@ -74,10 +85,8 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         (rc = write_start_info(&b, cfg, params, info.shared_info_mfn, err)) < 0 ||
         (rc = write_pagetables(&b, err)) < 0 ||
         (rc = boot_setup(&b, params, cfg->max_vcpus ? cfg->max_vcpus :
-                         cfg->vcpus ? cfg->vcpus : 1, info.shared_info_mfn, err)) < 0) {
-        undo(&b);
-        return rc;
-    }
+                         cfg->vcpus ? cfg->vcpus : 1, info.shared_info_mfn, err)) < 0)
+        return undo_after(&b, rc, err);
 
     if (result) {
         memset(result, 0, sizeof *result);

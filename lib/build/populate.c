@@ -81,8 +81,8 @@ void build_unmap(struct build *b, void *addr, uint64_t count)
 static void release_frames(struct build *b, const xen_pfn_t *mfns, uint64_t count)
 {
     pvb_error ignored;
-    if (count)
-        b->host->ops->release(b->host, b->domid, count, mfns, &ignored);
+    if (count && b->host->ops->release(b->host, b->domid, count, mfns, &ignored) < 0)
+        b->undo_failed = true;
 }
 
 /*
@@ -362,13 +362,17 @@ void release_all(struct build *b)
     uint64_t nr = b->plan->nr_pages;
     xen_pfn_t *buf = mem_malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *buf);
 
+    if (!buf && b->swept_extents)
+        b->undo_failed = true;
     /* Swept extents outside the windows: their frames are in the list. */
     for (uint64_t e0 = 0; buf && e0 < b->swept_extents; e0 += BATCH_EXTENTS) {
         uint64_t n = b->swept_extents - e0 < BATCH_EXTENTS ? b->swept_extents - e0
                                                           : BATCH_EXTENTS;
         uint64_t *list;
-        if (map_list(b, e0, n, HOST_MAP_READ, &list, &ignored) < 0)
+        if (map_list(b, e0, n, HOST_MAP_READ, &list, &ignored) < 0) {
+            b->undo_failed = true;
             break;
+        }
         uint64_t cnt = 0;
         for (uint64_t e = e0; e < e0 + n; e++) {
             if (extent_in_windows(b, e))
