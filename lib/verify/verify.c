@@ -85,6 +85,11 @@ int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
     report->ok = true;
     for (size_t i = 0; !rc && i < sizeof checks / sizeof checks[0]; i++)
         rc = checks[i](v, err);
+    if (v->pt.host_failure.code) {
+        pvb_error *hf = &v->pt.host_failure;
+        rc = fail(err, hf->code, "verify: domain %u could not be read: %s",
+                  domid, hf->msg);
+    }
     verify_free(v);
     if (rc) {
         memset(report, 0, sizeof *report);
