@@ -88,7 +88,8 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
     int rc = sim_alloc_frame(&s->mem, d, ~(xen_pfn_t)0, &d->shared_info_mfn);
     if (rc) {
         domain_free(s, d);
-        return fail(err, -ENOMEM, "sim: domain create: no machine frame left for shared_info");
+        return fail(err, -ENOMEM, "sim: domain create: no machine frame (or no "
+                    "memory to track one) left for shared_info");
     }
     s->domains[id] = d;
     s->next_domid++;
@@ -481,6 +482,26 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
 }
 
 /* ------------------------------------------------------------ test hooks */
+
+size_t sim_live_domains(struct pvb_host *h)
+{
+    struct sim_host *s = sim_host_of(h);
+    size_t n = 0;
+    for (size_t i = 0; i < s->cap_domains; i++)
+        n += s->domains[i] != NULL;
+    return n;
+}
+
+/* Reads every chunk's entry: meant for small machines. */
+uint64_t sim_frames_in_use(struct pvb_host *h)
+{
+    struct sim_host *s = sim_host_of(h);
+    uint64_t n = 0;
+    for (uint64_t c = 0; c < s->mem.nr_chunks; c++)
+        if (s->mem.chunks[c].owner)
+            n += s->mem.chunks[c].used;
+    return n;
+}
 
 int sim_grant_entry(struct pvb_host *h, uint32_t domid, unsigned ref,
                     grant_entry_v1_t *out, pvb_error *err)

@@ -27,3 +27,9 @@ tests_build_features_SOURCES = %reldir%/features.c %reldir%/common.h tests/proxy
 tests_build_features_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_features_LDADD = $(TEST_LIBS)
 TESTS += tests/build/features
+
+check_PROGRAMS += tests/build/inject
+tests_build_inject_SOURCES = %reldir%/inject.c %reldir%/common.h tests/proxy_host.h
+tests_build_inject_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_inject_LDADD = $(TEST_LIBS)
+TESTS += tests/build/inject
