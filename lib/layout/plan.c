@@ -237,11 +237,6 @@ int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
     plan->nr_pages = plan->memory_mib << (20 - PAGE_SHIFT);
     plan->p2m_pages = pages_of(plan->nr_pages * plan->p2m_entry_size);
     plan->virt_base = g->virt_base;
-    /* Said first and plainly: the ramdisk alone is larger than the guest. */
-    if (ramdisk_size >= plan->nr_pages << PAGE_SHIFT)
-        return fail(err, -ENOSPC, "ramdisk: 0x%" PRIx64 " bytes (%" PRIu64
-                    " MiB) do not fit in the guest's memory of %" PRIu64
-                    " MiB", ramdisk_size, ramdisk_size >> 20, plan->memory_mib);
 
     rc = guest_features_check(g, "kernel", false, 0, err);
     if (!rc)

@@ -381,7 +381,7 @@ static void test_limits(void)
 
     /* An 8 MiB machine has three 2 MiB chunks to give (chunk 0 is never given). */
     h = open_sim(8 << 20, 3);
-    d = new_domain(h, 0x10000);     /* shared_info takes a frame of one chunk */
+    d = new_domain(h, 0x800);       /* all of it; shared_info takes a frame of one chunk */
     n = populate(h, d, 9, 5, 0, e);
     is_u64(n, 2, "with no 2 MiB run left, populate returns fewer extents");
     ok(has(err.msg, "no free 2 MiB machine run"), "... and says why");
