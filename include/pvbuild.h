@@ -161,6 +161,11 @@ struct pvb_guest {
     char pae_mode[PVB_NOTE_STR_MAX];
     char bsd_symtab[PVB_NOTE_STR_MAX];
     char features[PVB_NOTE_STR_MAX];    /* the FEATURES string as written */
+    /*
+     * The first feature FEATURES requires ('!') by a name Xen's features.h
+     * does not know (cut to 63 bytes), or "": such a kernel is not built.
+     */
+    char features_required_unknown[64];
 
     size_t nr_segments;
     const struct pvb_image_segment *segments;
@@ -206,12 +211,19 @@ struct pvb_ramdisk_opts {
     const pvb_logger *log;
 };
 
+/*
+ * A ramdisk file that is not gunzipped is not read here: its size comes
+ * from fstat, it stays open, and the builder copies it into the guest,
+ * so one that the guest cannot hold fails the layout before it is read.
+ * Anything but a regular file (a FIFO, socket, device) is refused at once.
+ */
 int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
                           pvb_ramdisk **out, pvb_error *err);
 int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
                          const struct pvb_ramdisk_opts *opts, pvb_ramdisk **out,
                          pvb_error *err);
 void pvb_ramdisk_close(pvb_ramdisk *rd);
+/* The bytes, read from the file on first use; NULL if that read fails. */
 const void *pvb_ramdisk_data(const pvb_ramdisk *rd);
 uint64_t pvb_ramdisk_size(const pvb_ramdisk *rd);        /* bytes loaded */
 uint64_t pvb_ramdisk_file_size(const pvb_ramdisk *rd);   /* bytes in the file */
@@ -311,6 +323,17 @@ int pvb_host_open(const char *kind, const pvb_logger *log, pvb_host **out,
 int pvb_console_read(pvb_host *h, uint32_t domid, uint64_t console_mfn,
                      char *buf, size_t len, size_t *got, pvb_error *err);
 void pvb_host_close(pvb_host *h);
+
+/*
+ * The feature flags (XENFEAT_* bits of xen/features.h, submap 0) the host's
+ * hypervisor reports to the caller: XENVER_get_features on Xen; on the
+ * simulated host a fixed set, what Xen 4.17 reports to a 64-bit PV dom0
+ * (memory_op_vnode_supported, mmu_pt_update_preserve_ad, highmem_assist,
+ * gnttab_map_avail_bits, dom0, direct_mapped).  pvb_build refuses a kernel
+ * whose FEATURES note requires a feature neither these (less dom0's own)
+ * nor the builder provide.
+ */
+int pvb_host_features(pvb_host *h, uint32_t *features, pvb_error *err);
 
 /* ------------------------------------------------------------ layout plan */
 
@@ -555,7 +578,9 @@ struct pvb_domain {
 /*
  * The small toolstack: create a domain for cfg (max vCPUs, max memory),
  * allocate its console and xenstore event channels for backend_domid,
- * build it, and leave it paused.  Any failure destroys the domain.
+ * build it, and leave it paused.  Any failure destroys the domain; should
+ * that fail too, the error says so and dom->domid names the domain left
+ * (else it is 0), for the caller to destroy.
  */
 int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
                       const struct pvb_config *cfg, uint32_t backend_domid,

@@ -1,8 +1,9 @@
 /*
- * A host that passes every op the builder uses on to another host, with a
- * hook around each: the tests inject failures with it (enter returns true
- * and the op fails with -EIO), the benchmark tells the builder's own
- * allocations from the host's.
+ * A host that passes every op on to another host, with a hook around
+ * each: the tests inject failures with it (enter returns true and the op
+ * fails with -EIO), the benchmark tells the builder's own allocations from
+ * the host's.  Every op is wrapped: one passed through as it is would be
+ * handed the proxy instead of the host it belongs to.
  */
 #ifndef PVB_TESTS_PROXY_HOST_H
 #define PVB_TESTS_PROXY_HOST_H
@@ -18,8 +19,13 @@ struct proxy_host {
     struct pvb_host base;
     struct host_ops ops;
     struct pvb_host *inner;
-    /* undo: the op is one an undo path uses (release, unmap, unpin). */
+    /*
+     * undo: the op is one an undo path uses (release, unmap, unpin,
+     * domain_destroy).  unmap cannot fail: its enter's answer is ignored,
+     * and `unmapping` tells the hook so.
+     */
     bool (*enter)(struct proxy_host *p, bool undo);
+    bool unmapping;
     void (*leave)(struct proxy_host *p);
     void *opaque;
 };
@@ -76,11 +82,33 @@ static int px_release(struct pvb_host *h, uint32_t d, size_t n, const xen_pfn_t 
 { return PROXY_OP(h, true, e, -EIO, INNER(h)->ops->release(INNER(h), d, n, m, e)); }
 static int px_unpin(struct pvb_host *h, uint32_t d, xen_pfn_t m, pvb_error *e)
 { return PROXY_OP(h, true, e, -EIO, INNER(h)->ops->unpin(INNER(h), d, m, e)); }
+static int px_create(struct pvb_host *h, const struct host_domain_config *c, uint32_t *d,
+                     pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->domain_create(INNER(h), c, d, e)); }
+static int px_destroy(struct pvb_host *h, uint32_t d, pvb_error *e)
+{ return PROXY_OP(h, true, e, -EIO, INNER(h)->ops->domain_destroy(INNER(h), d, e)); }
+static int px_getctx(struct pvb_host *h, uint32_t d, unsigned v,
+                     vcpu_guest_context_x86_64_t *c, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->get_vcpu_context(INNER(h), d, v, c, e)); }
+static int px_evtchn(struct pvb_host *h, uint32_t d, uint32_t r, uint32_t *port, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->evtchn_alloc_unbound(INNER(h), d, r, port, e)); }
+static int px_unpause(struct pvb_host *h, uint32_t d, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->unpause(INNER(h), d, e)); }
+static int px_features(struct pvb_host *h, uint32_t *f, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->features(INNER(h), f, e)); }
+static int px_introduce(struct pvb_host *h, uint32_t d, const struct host_introduce *in,
+                        pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->introduce(INNER(h), d, in, e)); }
+/* Closing the proxy leaves the inner host to its owner. */
+static void px_close(struct pvb_host *h) { (void)h; }
+
 static void px_unmap(struct pvb_host *h, void *a, size_t n)
 {
     struct proxy_host *p = PH(h);
+    p->unmapping = true;
     if (p->enter)
         p->enter(p, true);
+    p->unmapping = false;
     INNER(h)->ops->unmap(INNER(h), a, n);
     if (p->leave)
         p->leave(p);
@@ -101,6 +129,14 @@ static inline void proxy_init(struct proxy_host *p, struct pvb_host *inner)
     p->ops.release = px_release;
     p->ops.unmap = px_unmap;
     p->ops.unpin = px_unpin;
+    p->ops.close = px_close;
+    p->ops.domain_create = px_create;
+    p->ops.domain_destroy = px_destroy;
+    p->ops.get_vcpu_context = px_getctx;
+    p->ops.evtchn_alloc_unbound = px_evtchn;
+    p->ops.unpause = px_unpause;
+    p->ops.features = px_features;
+    p->ops.introduce = px_introduce;
     p->base.ops = &p->ops;
     p->inner = inner;
 }

@@ -1,5 +1,7 @@
 /* pvb_build: carry a layout plan out on a host, undoing it all on failure. */
 #include "build/build.h"
+#include "image/features.h"
+#include "image/ramdisk.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,10 +20,21 @@ static void undo(struct build *b)
 {
     pvb_error ignored;
     if (b->pinned) {
-        b->host->ops->unpin(b->host, b->domid, b->l4_mfn, &ignored);
+        if (b->host->ops->unpin(b->host, b->domid, b->l4_mfn, &ignored) < 0)
+            b->undo_failed = true;
         b->pinned = false;
     }
     release_all(b);
+}
+
+/* The first failure is the error; a failed undo is said after it. */
+static int undo_after(struct build *b, int rc, pvb_error *err)
+{
+    undo(b);
+    if (b->undo_failed)
+        fail_append(err, "; undoing the build failed too: domain %u may keep "
+                    "frames until it is destroyed", b->domid);
+    return rc;
 }
 
 int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
@@ -42,6 +55,18 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         params = &none;
     if ((rc = check_guest(img, err)) < 0)
         return rc;
+    uint32_t features;
+    if ((rc = ops->features(h, &features, err)) < 0 ||
+        (rc = guest_features_check(pvb_image_guest(img), pvb_image_name(img),
+                                   true, features, err)) < 0)
+        return rc;
+    uint64_t memory = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
+    if (rd && memory < (UINT64_C(1) << 44) && pvb_ramdisk_size(rd) >= memory << 20)
+        return fail(err, -ENOSPC, "%s: ramdisk of 0x%llx bytes (%llu MiB) does "
+                    "not fit in the guest's memory of %llu MiB",
+                    ramdisk_name(rd), (unsigned long long)pvb_ramdisk_size(rd),
+                    (unsigned long long)(pvb_ramdisk_size(rd) >> 20),
+                    (unsigned long long)memory);
     rc = pvb_plan_make(pvb_image_guest(img), cfg, rd ? pvb_ramdisk_size(rd) : 0,
                        plan, err);
     if (rc < 0)
@@ -60,10 +85,8 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         (rc = write_start_info(&b, cfg, params, info.shared_info_mfn, err)) < 0 ||
         (rc = write_pagetables(&b, err)) < 0 ||
         (rc = boot_setup(&b, params, cfg->max_vcpus ? cfg->max_vcpus :
-                         cfg->vcpus ? cfg->vcpus : 1, info.shared_info_mfn, err)) < 0) {
-        undo(&b);
-        return rc;
-    }
+                         cfg->vcpus ? cfg->vcpus : 1, info.shared_info_mfn, err)) < 0)
+        return undo_after(&b, rc, err);
 
     if (result) {
         memset(result, 0, sizeof *result);

@@ -54,6 +54,8 @@ struct build {
     uint64_t swept_extents;
     bool pinned;
     xen_pfn_t l4_mfn;
+    /* An undo step failed: the domain may keep frames (or a pinned table). */
+    bool undo_failed;
 };
 
 /* The frame of a pfn the builder remembers, or 0 with an error. */

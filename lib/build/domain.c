@@ -37,8 +37,12 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
         (rc = ops->evtchn_alloc_unbound(h, dom->domid, backend_domid,
                                         &bp.store_evtchn, err)) < 0 ||
         (rc = pvb_build(h, dom->domid, img, rd, cfg, &bp, plan, &dom->build, err)) < 0) {
-        ops->domain_destroy(h, dom->domid, &ignored);
-        dom->domid = 0;
+        /* Left named in dom->domid if it will not go, for the caller to retry. */
+        if (ops->domain_destroy(h, dom->domid, &ignored) < 0)
+            fail_append(err, "; domain %u could not be destroyed: %s", dom->domid,
+                        ignored.msg);
+        else
+            dom->domid = 0;
         return rc;
     }
     dom->console_evtchn = bp.console_evtchn;

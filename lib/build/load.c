@@ -4,6 +4,7 @@
  */
 #include "build/build.h"
 #include "image/decompress.h"
+#include "image/ramdisk.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,7 +63,11 @@ int load_ramdisk(struct build *b, const pvb_ramdisk *rd, pvb_error *err)
     if (rc < 0)
         return rc;
     uint64_t size = pvb_ramdisk_size(rd);
-    memcpy(p, pvb_ramdisk_data(rd), size);
+    rc = ramdisk_copy(rd, p, err);
+    if (rc < 0) {
+        build_unmap(b, p, seg->pages);
+        return rc;
+    }
     memset(p + size, 0, seg->pages * PVB_PAGE_SIZE - size);
     build_unmap(b, p, seg->pages);
     return 0;

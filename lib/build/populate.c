@@ -10,6 +10,7 @@
  * builder's memory stays flat however large the guest is.
  */
 #include "build/build.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ int build_mfn(const struct build *b, uint64_t pfn, xen_pfn_t *mfn, pvb_error *er
 void *build_map_pfns(struct build *b, uint64_t pfn, uint64_t count, int prot,
                      pvb_error *err)
 {
-    xen_pfn_t *mfns = malloc(count * sizeof *mfns);
+    xen_pfn_t *mfns = mem_malloc(count * sizeof *mfns);
     if (!mfns) {
         fail(err, -ENOMEM, "build: cannot allocate a frame list of 0x%llx",
              (unsigned long long)count);
@@ -80,8 +81,8 @@ void build_unmap(struct build *b, void *addr, uint64_t count)
 static void release_frames(struct build *b, const xen_pfn_t *mfns, uint64_t count)
 {
     pvb_error ignored;
-    if (count)
-        b->host->ops->release(b->host, b->domid, count, mfns, &ignored);
+    if (count && b->host->ops->release(b->host, b->domid, count, mfns, &ignored) < 0)
+        b->undo_failed = true;
 }
 
 /*
@@ -193,7 +194,7 @@ static int window_keep(struct pfn_window *w, uint64_t e0, uint64_t n,
             contiguous = m[j] == m[0] + j;
         w->base[e] = m[0];
         if (!contiguous) {
-            w->piece[e] = malloc(cnt * sizeof *m);
+            w->piece[e] = mem_malloc(cnt * sizeof *m);
             if (!w->piece[e])
                 return fail(err, -ENOMEM, "build: cannot allocate a frame list");
             memcpy(w->piece[e], m, cnt * sizeof *m);
@@ -214,8 +215,8 @@ static int window_init(struct build *b, struct pfn_window *w, uint64_t first,
         end = nr;
     w->count = end - w->first;
     w->nr_extents = div_up(w->count, PFNS_PER_EXTENT);
-    w->base = calloc(w->nr_extents ? w->nr_extents : 1, sizeof *w->base);
-    w->piece = calloc(w->nr_extents ? w->nr_extents : 1, sizeof *w->piece);
+    w->base = mem_calloc(w->nr_extents ? w->nr_extents : 1, sizeof *w->base);
+    w->piece = mem_calloc(w->nr_extents ? w->nr_extents : 1, sizeof *w->piece);
     if (!w->base || !w->piece)
         return fail(err, -ENOMEM, "build: cannot allocate 0x%llx extent records",
                     (unsigned long long)w->nr_extents);
@@ -333,7 +334,7 @@ int populate_all(struct build *b, pvb_error *err)
     const struct pvb_plan *plan = b->plan;
     int rc;
 
-    xen_pfn_t *tmp = malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *tmp);
+    xen_pfn_t *tmp = mem_malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *tmp);
     if (!tmp)
         return fail(err, -ENOMEM, "build: cannot allocate the populate batch");
 
@@ -359,15 +360,19 @@ void release_all(struct build *b)
 {
     pvb_error ignored;
     uint64_t nr = b->plan->nr_pages;
-    xen_pfn_t *buf = malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *buf);
+    xen_pfn_t *buf = mem_malloc((size_t)BATCH_EXTENTS * PFNS_PER_EXTENT * sizeof *buf);
 
+    if (!buf && b->swept_extents)
+        b->undo_failed = true;
     /* Swept extents outside the windows: their frames are in the list. */
     for (uint64_t e0 = 0; buf && e0 < b->swept_extents; e0 += BATCH_EXTENTS) {
         uint64_t n = b->swept_extents - e0 < BATCH_EXTENTS ? b->swept_extents - e0
                                                           : BATCH_EXTENTS;
         uint64_t *list;
-        if (map_list(b, e0, n, HOST_MAP_READ, &list, &ignored) < 0)
+        if (map_list(b, e0, n, HOST_MAP_READ, &list, &ignored) < 0) {
+            b->undo_failed = true;
             break;
+        }
         uint64_t cnt = 0;
         for (uint64_t e = e0; e < e0 + n; e++) {
             if (extent_in_windows(b, e))

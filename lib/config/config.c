@@ -1,5 +1,6 @@
 /* The build config: its lifetime, and the P->M placement syntax. */
 #include "config/config.h"
+#include "util/alloc.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ int pvb_config_set_string(char **field, const char *value, pvb_error *err)
     char *copy = NULL;
 
     if (value) {
-        copy = strdup(value);
+        copy = mem_strdup(value);
         if (!copy)
             return fail(err, -ENOMEM, "cannot allocate 0x%zx bytes for a "
                         "config string", strlen(value) + 1);

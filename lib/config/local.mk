@@ -3,4 +3,5 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/xl.c %reldir%/xl.h \
 	%reldir%/xl_values.c \
 	%reldir%/xl_keys.c \
-	%reldir%/xl_override.c
+	%reldir%/xl_override.c \
+	%reldir%/xl_text.c

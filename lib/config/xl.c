@@ -3,6 +3,7 @@
  * parser, libxlutil, so that a file means to pvbuild what it means to xl.
  */
 #include "config/config.h"
+#include "util/alloc.h"
 #include "config/xl.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -32,7 +33,7 @@ static int warn_ignored_keys(const char *path, const char *text, size_t len,
         if (!xl_is_known_key(keys[i]))
             need += strlen(keys[i]) + 2;
     if (need > 1) {
-        char *list = malloc(need), *o = list;
+        char *list = mem_malloc(need), *o = list;
         if (!list) {
             xl_free_keys(keys, nr);
             return fail(err, -ENOMEM, "%s: listing its keys: out of memory",
@@ -103,7 +104,7 @@ static int build_text(const char *path, const char *data, size_t len,
                       char **text_r, size_t *text_len, size_t *file_lines,
                       char **ovr_keys, bool *ovr_add, pvb_error *err)
 {
-    char **lines = calloc(nr_overrides ? nr_overrides : 1, sizeof *lines);
+    char **lines = mem_calloc(nr_overrides ? nr_overrides : 1, sizeof *lines);
     size_t total = len + 2, lines_in_file = 0; /* newline, NUL */
     int r = 0;
 
@@ -128,7 +129,7 @@ static int build_text(const char *path, const char *data, size_t len,
                  "bytes, more than libxlutil takes", path, total);
         goto out;
     }
-    char *text = malloc(total), *o = text;
+    char *text = mem_malloc(total), *o = text;
     if (!text) {
         r = fail(err, -ENOMEM, "%s: out of memory", path);
         goto out;
@@ -205,8 +206,8 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
     if (r < 0)
         return r;
 
-    ovr_keys = calloc(nr_overrides ? nr_overrides : 1, sizeof *ovr_keys);
-    ovr_add = calloc(nr_overrides ? nr_overrides : 1, sizeof *ovr_add);
+    ovr_keys = mem_calloc(nr_overrides ? nr_overrides : 1, sizeof *ovr_keys);
+    ovr_add = mem_calloc(nr_overrides ? nr_overrides : 1, sizeof *ovr_add);
     if (!ovr_keys || !ovr_add) {
         r = fail(err, -ENOMEM, "%s: out of memory", path);
         goto out;
@@ -215,9 +216,13 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
                    &file_lines, ovr_keys, ovr_add, err);
     if (r < 0)
         goto out;
+    r = xl_check_text(path, text, text_len, file_lines, overrides, err);
+    if (r < 0)
+        goto out;
 
     /* libxlutil reports to a FILE: keep that off the caller's stderr. */
-    report = open_memstream(&report_buf, &report_len);
+    report = mem_fail_injected() ? NULL
+                                  : open_memstream(&report_buf, &report_len);
     if (!report) {
         int e = errno;
         r = fail(err, -e, "%s: cannot open a report stream: %s", path,

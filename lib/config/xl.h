@@ -50,4 +50,16 @@ void xl_free_keys(char **keys, size_t nr_keys);
 int xl_override_line(const char *override, char **line, char **key_r,
                      bool *op_add_r, pvb_error *err);
 
+/* Far above any real line; a longer one is refused. */
+#define XL_CONFIG_MAX_LINE 16384
+
+/*
+ * Refuse a NUL byte or a line longer than XL_CONFIG_MAX_LINE in the text
+ * handed to libxlutil (the file's file_lines lines, then one line per
+ * override), naming the file and line, or the override.
+ */
+int xl_check_text(const char *path, const char *text, size_t len,
+                  size_t file_lines, const char *const *overrides,
+                  pvb_error *err);
+
 #endif

@@ -7,6 +7,7 @@
  * identifier token outside strings and comments is a key.
  */
 #include "config/xl.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -36,13 +37,13 @@ static int add_key(char ***keys, size_t *nr, size_t *cap, const char *name,
 {
     if (*nr == *cap) {
         size_t ncap = *cap ? *cap * 2 : 16;
-        char **n = realloc(*keys, ncap * sizeof *n);
+        char **n = mem_realloc(*keys, ncap * sizeof *n);
         if (!n)
             return -ENOMEM;
         *keys = n;
         *cap = ncap;
     }
-    char *copy = strndup(name, len);
+    char *copy = mem_strndup(name, len);
     if (!copy)
         return -ENOMEM;
     (*keys)[(*nr)++] = copy;

@@ -9,6 +9,7 @@
  * is what the user meant by kernel=/x or cmdline=console=hvc0 root=/dev/xvda.
  */
 #include "config/config.h"
+#include "util/alloc.h"
 #include "config/xl.h"
 #include "util/error.h"
 
@@ -37,7 +38,8 @@ static int parses_alone(const char *line, bool *ok)
 {
     char *report_buf = NULL;
     size_t report_len = 0;
-    FILE *report = open_memstream(&report_buf, &report_len);
+    FILE *report = mem_fail_injected() ? NULL
+                   : open_memstream(&report_buf, &report_len);
     if (!report)
         return -errno;
     XLU_Config *xc = xlu_cfg_init(report, "override");
@@ -62,7 +64,7 @@ static char *quote_string(const char *value)
     size_t n = 3;
     for (const char *p = value; *p; p++)
         n += strchr("\\\"\n\r\t", *p) ? 2 : 1;
-    char *q = malloc(n), *o = q;
+    char *q = mem_malloc(n), *o = q;
     if (!q)
         return NULL;
     *o++ = '"';
@@ -85,7 +87,7 @@ static char *join_line(const char *key, size_t key_len, const char *op,
                        const char *value, const char *tail)
 {
     size_t n = key_len + strlen(op) + strlen(value) + strlen(tail) + 1;
-    char *line = malloc(n);
+    char *line = mem_malloc(n);
     if (line)
         snprintf(line, n, "%.*s%s%s%s", (int)key_len, key, op, value, tail);
     return line;
@@ -137,7 +139,7 @@ int xl_override_line(const char *override, char **line_r, char **key_r,
             goto nomem;
     }
     if (key_r) {
-        key = strndup(override, key_len);
+        key = mem_strndup(override, key_len);
         if (!key)
             goto nomem;
         *key_r = key;

@@ -1,5 +1,6 @@
 /* The values pvbuild acts on, from a parsed xl config (xl.cfg(5)). */
 #include "config/config.h"
+#include "util/alloc.h"
 #include "config/xl.h"
 #include "util/error.h"
 
@@ -109,10 +110,10 @@ static char *resolve_path(const char *config_path, const char *value,
 {
     const char *slash = strrchr(config_path, '/');
     if (value[0] == '/' || relative_to_cwd || !slash)
-        return strdup(value);
+        return mem_strdup(value);
     size_t dir_len = slash == config_path ? 0 : (size_t)(slash - config_path);
     size_t n = dir_len + 1 + strlen(value) + 1;
-    char *joined = malloc(n);
+    char *joined = mem_malloc(n);
     if (joined)
         snprintf(joined, n, "%.*s/%s", (int)dir_len, config_path, value);
     return joined;
@@ -178,7 +179,7 @@ static int get_cmdline(struct xl_reader *rd, struct xl_values *v)
         n = (root ? strlen("root=") + strlen(root) : 0) +
             (root && extra ? 1 : 0) + (extra ? strlen(extra) : 0) + 1;
     }
-    char *s = malloc(n);
+    char *s = mem_malloc(n);
     if (!s)
         return fail(rd->err, -ENOMEM, "%s: cmdline: out of memory", rd->path);
     if (cmdline)

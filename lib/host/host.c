@@ -12,6 +12,11 @@ void pvb_host_close(struct pvb_host *h)
         h->ops->close(h);
 }
 
+int pvb_host_features(pvb_host *h, uint32_t *features, pvb_error *err)
+{
+    return h->ops->features(h, features, err);
+}
+
 int pvb_host_open(const char *kind, const pvb_logger *log, pvb_host **out,
                   pvb_error *err)
 {

@@ -105,6 +105,9 @@ struct host_ops {
                                 uint32_t remote_domid, uint32_t *port, pvb_error *err);
     int (*unpause)(struct pvb_host *h, uint32_t domid, pvb_error *err);
 
+    /* XENVER_get_features, submap 0, as the hypervisor reports it to us. */
+    int (*features)(struct pvb_host *h, uint32_t *submap, pvb_error *err);
+
     /*
      * Tell xenstored about the new domain and write the nodes its console
      * and store backends read (as a toolstack does).  -ENOENT when no

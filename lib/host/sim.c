@@ -6,6 +6,7 @@
  * them, with Xen's error codes, so the builder meets the same refusals.
  */
 #include "host/sim_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -49,12 +50,19 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
     if (cfg->max_vcpus == 0 || cfg->max_vcpus > SIM_MAX_VCPUS)
         return fail(err, -EINVAL, "sim: domain create: max_vcpus %u out of range 1..%u",
                     cfg->max_vcpus, SIM_MAX_VCPUS);
+    /* As Xen would fail populate part way: better said before anything is taken. */
+    if (cfg->max_pages > s->mem.nr_frames)
+        return fail(err, -ENOMEM, "sim: domain create: max memory of 0x%" PRIx64
+                    " pages (%" PRIu64 " MiB, rounded up) exceeds the simulated machine's 0x%"
+                    PRIx64 " pages (%" PRIu64 " MiB)", cfg->max_pages,
+                    (cfg->max_pages + 255) >> 8, s->mem.nr_frames,
+                    s->mem.nr_frames >> 8);
     uint32_t id = s->next_domid;
     if (id >= DOMID_FIRST_RESERVED)
         return fail(err, -ENOSPC, "sim: domain create: no domain ids left (next %u)", id);
     if (id >= s->cap_domains) {
         size_t cap = s->cap_domains ? s->cap_domains * 2 : 16;
-        struct sim_domain **p = realloc(s->domains, cap * sizeof *p);
+        struct sim_domain **p = mem_realloc(s->domains, cap * sizeof *p);
         if (!p)
             return fail(err, -ENOMEM, "sim: domain create: out of memory");
         memset(p + s->cap_domains, 0, (cap - s->cap_domains) * sizeof *p);
@@ -62,16 +70,16 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
         s->cap_domains = cap;
     }
 
-    struct sim_domain *d = calloc(1, sizeof *d);
+    struct sim_domain *d = mem_calloc(1, sizeof *d);
     if (!d)
         return fail(err, -ENOMEM, "sim: domain create: out of memory");
     d->domid = id;
     d->max_vcpus = cfg->max_vcpus;
     d->max_pages = cfg->max_pages;
     d->next_port = 1;
-    d->vcpus = calloc(cfg->max_vcpus, sizeof *d->vcpus);
-    d->evtchn_remote = calloc(SIM_EVTCHN_PORTS, sizeof *d->evtchn_remote);
-    d->name = cfg->name ? strdup(cfg->name) : NULL;
+    d->vcpus = mem_calloc(cfg->max_vcpus, sizeof *d->vcpus);
+    d->evtchn_remote = mem_calloc(SIM_EVTCHN_PORTS, sizeof *d->evtchn_remote);
+    d->name = cfg->name ? mem_strdup(cfg->name) : NULL;
     if (!d->vcpus || !d->evtchn_remote || (cfg->name && !d->name)) {
         domain_free(s, d);
         return fail(err, -ENOMEM, "sim: domain create: out of memory");
@@ -80,7 +88,8 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
     int rc = sim_alloc_frame(&s->mem, d, ~(xen_pfn_t)0, &d->shared_info_mfn);
     if (rc) {
         domain_free(s, d);
-        return fail(err, -ENOMEM, "sim: domain create: no machine frame left for shared_info");
+        return fail(err, -ENOMEM, "sim: domain create: no machine frame (or no "
+                    "memory to track one) left for shared_info");
     }
     s->domains[id] = d;
     s->next_domid++;
@@ -384,6 +393,23 @@ static int sim_unpause(struct pvb_host *h, uint32_t domid, pvb_error *err)
     return 0;
 }
 
+/*
+ * What Xen 4.17 reports to a 64-bit PV dom0 (xen/common/kernel.c): the
+ * simulated host stands for such a machine.
+ */
+static int sim_features(struct pvb_host *h, uint32_t *submap, pvb_error *err)
+{
+    (void)h;
+    (void)err;
+    *submap = (UINT32_C(1) << XENFEAT_memory_op_vnode_supported) |
+              (UINT32_C(1) << XENFEAT_mmu_pt_update_preserve_ad) |
+              (UINT32_C(1) << XENFEAT_highmem_assist) |
+              (UINT32_C(1) << XENFEAT_gnttab_map_avail_bits) |
+              (UINT32_C(1) << XENFEAT_dom0) |
+              (UINT32_C(1) << XENFEAT_direct_mapped);
+    return 0;
+}
+
 /* The simulated machine runs no xenstored: there is nobody to tell. */
 static int sim_introduce(struct pvb_host *h, uint32_t domid,
                          const struct host_introduce *in, pvb_error *err)
@@ -429,6 +455,7 @@ static const struct host_ops sim_ops = {
     .grant_seed = sim_grant_seed,
     .evtchn_alloc_unbound = sim_evtchn_alloc_unbound,
     .unpause = sim_unpause,
+    .features = sim_features,
     .introduce = sim_introduce,
 };
 
@@ -438,7 +465,7 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
     if (!out)
         return fail(err, -EINVAL, "sim: open without an output handle");
     *out = NULL;
-    struct sim_host *s = calloc(1, sizeof *s);
+    struct sim_host *s = mem_calloc(1, sizeof *s);
     if (!s)
         return fail(err, -ENOMEM, "sim: out of memory");
     int rc = sim_memory_init(&s->mem, opts ? opts->machine_bytes : 0,
@@ -455,6 +482,26 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
 }
 
 /* ------------------------------------------------------------ test hooks */
+
+size_t sim_live_domains(struct pvb_host *h)
+{
+    struct sim_host *s = sim_host_of(h);
+    size_t n = 0;
+    for (size_t i = 0; i < s->cap_domains; i++)
+        n += s->domains[i] != NULL;
+    return n;
+}
+
+/* Reads every chunk's entry: meant for small machines. */
+uint64_t sim_frames_in_use(struct pvb_host *h)
+{
+    struct sim_host *s = sim_host_of(h);
+    uint64_t n = 0;
+    for (uint64_t c = 0; c < s->mem.nr_chunks; c++)
+        if (s->mem.chunks[c].owner)
+            n += s->mem.chunks[c].used;
+    return n;
+}
 
 int sim_grant_entry(struct pvb_host *h, uint32_t domid, unsigned ref,
                     grant_entry_v1_t *out, pvb_error *err)

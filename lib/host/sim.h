@@ -29,6 +29,9 @@ uint64_t sim_machine_frames(struct pvb_host *h);
 unsigned sim_frame_table_level(struct pvb_host *h, xen_pfn_t mfn);
 /* Live map() views not yet unmapped. */
 size_t sim_live_views(struct pvb_host *h);
+/* Domains that exist, and machine frames handed out to any of them. */
+size_t sim_live_domains(struct pvb_host *h);
+uint64_t sim_frames_in_use(struct pvb_host *h);
 int sim_grant_entry(struct pvb_host *h, uint32_t domid, unsigned ref,
                     grant_entry_v1_t *out, pvb_error *err);
 int sim_evtchn_remote(struct pvb_host *h, uint32_t domid, uint32_t port,

@@ -9,6 +9,7 @@
  * writable cannot be pinned (sim_pagetable.c checks that).
  */
 #include "host/sim_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -62,8 +63,8 @@ void *sim_map(struct pvb_host *h, uint32_t domid, int prot, size_t count,
             nr_runs++;
     }
 
-    struct sim_view *v = calloc(1, sizeof *v);
-    struct sim_run *runs = calloc(nr_runs, sizeof *runs);
+    struct sim_view *v = mem_calloc(1, sizeof *v);
+    struct sim_run *runs = mem_calloc(nr_runs, sizeof *runs);
     if (!v || !runs) {
         free(v);
         free(runs);

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include "host/sim_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -225,7 +226,7 @@ static int push_chunk(uint32_t **list, size_t *nr, size_t *cap, uint64_t c)
 {
     if (*nr == *cap) {
         size_t ncap = *cap ? *cap * 2 : 16;
-        uint32_t *p = realloc(*list, ncap * sizeof *p);
+        uint32_t *p = mem_realloc(*list, ncap * sizeof *p);
         if (!p)
             return -ENOMEM;
         *list = p;

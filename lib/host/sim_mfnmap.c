@@ -3,6 +3,7 @@
  * backward-shift deletion so that no tombstones pile up across pin/unpin.
  */
 #include "host/sim_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,8 +45,8 @@ uint32_t *mfn_map_find(const struct mfn_map *m, uint64_t mfn)
 static int grow(struct mfn_map *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    uint32_t *vals = calloc(cap, sizeof *vals);
+    uint64_t *keys = mem_calloc(cap, sizeof *keys);
+    uint32_t *vals = mem_calloc(cap, sizeof *vals);
     if (!keys || !vals) {
         free(keys);
         free(vals);

@@ -13,6 +13,7 @@
  * A pinned table then refuses writable map()s until it is unpinned.
  */
 #include "host/sim_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -41,7 +42,7 @@ static int walk_add(struct walk *w, xen_pfn_t mfn, unsigned level)
 {
     if (w->nr == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 64;
-        xen_pfn_t *t = realloc(w->tables, cap * sizeof *t);
+        xen_pfn_t *t = mem_realloc(w->tables, cap * sizeof *t);
         if (!t)
             return -ENOMEM;
         w->tables = t;
@@ -259,7 +260,7 @@ int sim_pin_l4(struct pvb_host *h, uint32_t domid, xen_pfn_t mfn, pvb_error *err
         return rc;
     }
 
-    struct sim_pin *pin = calloc(1, sizeof *pin);
+    struct sim_pin *pin = mem_calloc(1, sizeof *pin);
     if (!pin)
         goto nomem;
     for (size_t i = 0; i < w.nr; i++) {

@@ -21,6 +21,7 @@
  * XEN_DOMCTL_INTERFACE_VERSION and bounces the struct for the hypercall.
  */
 #include "host/xen_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,8 +129,8 @@ static int remember_name(struct xen_host *x, uint32_t domid, const char *name)
     forget_name(x, domid);
     if (!name)
         return 0;
-    struct xen_name *n = calloc(1, sizeof *n);
-    if (!n || !(n->name = strdup(name))) {
+    struct xen_name *n = mem_calloc(1, sizeof *n);
+    if (!n || !(n->name = mem_strdup(name))) {
         free(n);
         return -ENOMEM;
     }
@@ -405,6 +406,16 @@ static int xen_unpause(struct pvb_host *h, uint32_t domid, pvb_error *err)
     return 0;
 }
 
+static int xen_features(struct pvb_host *h, uint32_t *submap, pvb_error *err)
+{
+    xen_feature_info_t fi = { .submap_idx = 0 };
+    if (xc_version(xen_host_of(h)->xch, XENVER_get_features, &fi) < 0)
+        return fail(err, -errno, "xen: XENVER_get_features failed: %s",
+                    strerror(errno));
+    *submap = fi.submap;
+    return 0;
+}
+
 /* ------------------------------------------------------------ the host */
 
 static void xen_close(struct pvb_host *h)
@@ -438,6 +449,7 @@ static const struct host_ops xen_ops = {
     .grant_seed = xen_grant_seed,
     .evtchn_alloc_unbound = xen_evtchn_alloc_unbound,
     .unpause = xen_unpause,
+    .features = xen_features,
     .introduce = xen_introduce,
 };
 
@@ -495,7 +507,7 @@ int pvb_host_xen_open(pvb_host **out, const pvb_logger *log, pvb_error *err)
     if (rc < 0)
         return rc;
 
-    struct xen_host *x = calloc(1, sizeof *x);
+    struct xen_host *x = mem_calloc(1, sizeof *x);
     if (!x)
         return fail(err, -ENOMEM, "xen: out of memory");
     x->base.ops = &xen_ops;

@@ -12,6 +12,7 @@
  * errno: the message then says what the domain's page counts show.
  */
 #include "host/xen_internal.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -103,7 +104,7 @@ int xen_release(struct pvb_host *h, uint32_t domid, size_t count,
 
     /* libxenctrl's list is not const (the hypercall may write it). */
     size_t cap = count < CHUNK_EXTENTS ? count : CHUNK_EXTENTS;
-    xen_pfn_t *buf = malloc(cap * sizeof *buf);
+    xen_pfn_t *buf = mem_malloc(cap * sizeof *buf);
     if (!buf)
         return fail(err, -ENOMEM, "xen: domain %u: release of 0x%zx frames: out of memory",
                     domid, count);
@@ -141,7 +142,7 @@ void *xen_map(struct pvb_host *h, uint32_t domid, int prot, size_t count,
              mfns ? ": bad count" : " without a list");
         return NULL;
     }
-    int *errs = calloc(count, sizeof *errs);
+    int *errs = mem_calloc(count, sizeof *errs);
     if (!errs) {
         fail(err, -ENOMEM, "xen: domain %u: map of 0x%zx frames: out of memory",
              domid, count);

@@ -21,6 +21,7 @@
  * counted; one that passes the cap fails having held a few MiB at most.
  */
 #include "image/decompress.h"
+#include "util/alloc.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -110,7 +111,7 @@ static int no_memory(struct job *j, const char *detail)
 
 static int set_capacity(struct job *j, size_t cap)
 {
-    uint8_t *p = realloc(j->out, cap ? cap : 1);
+    uint8_t *p = mem_realloc(j->out, cap ? cap : 1);
 
     if (!p)
         return fail(j->err, -ENOMEM,
@@ -977,7 +978,7 @@ int pvb_decompress(enum pvb_compression c, const void *in, size_t in_len,
         return r;
     }
     if (j.cap > j.len) {
-        void *p = realloc(j.out, j.len ? j.len : 1);
+        void *p = mem_realloc(j.out, j.len ? j.len : 1);
         if (p)                  /* a failed shrink keeps the larger block */
             j.out = p;
     }

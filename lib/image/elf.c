@@ -6,6 +6,7 @@
  * here against the bytes we were given before anything is read.
  */
 #include "image/elf.h"
+#include "util/alloc.h"
 #include "image/notes.h"
 #include "util/error.h"
 #include "util/xenabi.h"
@@ -297,7 +298,7 @@ static int check_load(struct loader *ld, size_t i, const GElf_Phdr *ph)
 static int check_overlaps(struct loader *ld, struct pvb_image_segment *segs,
                           size_t n)
 {
-    const struct pvb_image_segment **order = malloc(n * sizeof *order);
+    const struct pvb_image_segment **order = mem_malloc(n * sizeof *order);
     int rc = 0;
 
     if (!order)
@@ -354,7 +355,7 @@ static int read_segments(struct loader *ld, struct pvb_image_segment **out)
         return fail(ld->err, -ENOEXEC, "%s: ELF has no loadable PT_LOAD program "
                     "header (%zu program headers)", ld->name, phnum);
 
-    struct pvb_image_segment *segs = calloc(n, sizeof *segs);
+    struct pvb_image_segment *segs = mem_calloc(n, sizeof *segs);
     if (!segs)
         return fail(ld->err, -ENOMEM, "%s: out of memory", ld->name);
     *out = segs;
@@ -426,7 +427,7 @@ static bool area_seen(const struct loader *ld, uint64_t start, uint64_t end)
 
 static int remember_area(struct loader *ld, uint64_t start, uint64_t end)
 {
-    struct area *a = realloc(ld->areas, (ld->nr_areas + 1) * sizeof *a);
+    struct area *a = mem_realloc(ld->areas, (ld->nr_areas + 1) * sizeof *a);
     if (!a)
         return fail(ld->err, -ENOMEM, "%s: out of memory", ld->name);
     ld->areas = a;

@@ -1,10 +1,12 @@
 /*
  * Names of the XENFEAT_* bits of xen/features.h (submap 0), as a kernel
- * writes them in its FEATURES note: the header's names without the prefix.
+ * writes them in its FEATURES note: the header's names without the prefix;
+ * and the check of a kernel's required features (image/features.h).
  */
-#include "util/xenabi.h"
-#include "pvbuild.h"
+#include "image/features.h"
+#include "util/error.h"
 
+#include <errno.h>
 #include <string.h>
 
 static const char *const feature_names[] = {
@@ -47,4 +49,27 @@ int pvb_feature_from_name(const char *name)
         if (feature_names[i] && strcmp(feature_names[i], name) == 0)
             return (int)i;
     return -1;
+}
+
+int guest_features_check(const struct pvb_guest *g, const char *name,
+                         bool have_host, uint32_t host_features, pvb_error *err)
+{
+    if (g->features_required_unknown[0])
+        return fail(err, -EOPNOTSUPP, "%s: FEATURES requires \"%s\", a feature "
+                    "Xen's features.h does not know", name,
+                    g->features_required_unknown);
+    uint32_t have = FEATURES_BUILDER | (FEATURES_XEN_PV_DOMU &
+                                        (have_host ? host_features : ~UINT32_C(0)));
+    uint32_t missing = g->features_required & ~have;
+    if (!missing)
+        return 0;
+    unsigned bit = (unsigned)__builtin_ctz(missing);
+    const char *fname = pvb_feature_name(bit);
+    if (!have_host || !(FEATURES_XEN_PV_DOMU & (UINT32_C(1) << bit)))
+        return fail(err, -EOPNOTSUPP, "%s: FEATURES requires \"%s\" (bit %u), "
+                    "which a PV domain built by pvbuild never has", name,
+                    fname ? fname : "?", bit);
+    return fail(err, -EOPNOTSUPP, "%s: FEATURES requires \"%s\" (bit %u), which "
+                "the hypervisor does not report (XENVER_get_features: 0x%x)",
+                name, fname ? fname : "?", bit, (unsigned)host_features);
 }

@@ -3,6 +3,7 @@
  * compression), get at the ELF bytes, and hand them to the ELF reader.
  */
 #include "image/bzimage.h"
+#include "util/alloc.h"
 #include "image/decompress.h"
 #include "image/elf.h"
 #include "util/error.h"
@@ -56,7 +57,7 @@ static int unpack(pvb_image *img, enum pvb_compression comp, const void *in,
 
 static int copy_elf(pvb_image *img, const void *data, size_t len, pvb_error *err)
 {
-    img->elf = malloc(len);
+    img->elf = mem_malloc(len);
     if (!img->elf)
         return fail(err, -ENOMEM, "%s: cannot allocate 0x%zx bytes", img->name, len);
     memcpy(img->elf, data, len);
@@ -133,10 +134,10 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
     int rc;
 
     *out = NULL;
-    pvb_image *img = calloc(1, sizeof *img);
+    pvb_image *img = mem_calloc(1, sizeof *img);
     if (!img)
         return fail(err, -ENOMEM, "%s: out of memory", name);
-    img->name = strdup(name ? name : "kernel");
+    img->name = mem_strdup(name ? name : "kernel");
     if (!img->name) {
         free(img);
         return fail(err, -ENOMEM, "%s: out of memory", name);

@@ -3,6 +3,6 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/bzimage.c %reldir%/bzimage.h \
 	%reldir%/elf.c %reldir%/elf.h \
 	%reldir%/notes.c %reldir%/notes.h \
-	%reldir%/features.c %reldir%/note_names.c \
+	%reldir%/features.c %reldir%/features.h %reldir%/note_names.c \
 	%reldir%/image.c \
-	%reldir%/ramdisk.c
+	%reldir%/ramdisk.c %reldir%/ramdisk.h

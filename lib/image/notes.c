@@ -5,6 +5,7 @@
  * not hide the good ones.
  */
 #include "image/notes.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/xenabi.h"
 
@@ -80,9 +81,15 @@ void xen_features_parse(const char *name, const char *s, struct pvb_guest *g,
         if (bit < 0 || bit >= 32) {
             /* libxenguest refuses a kernel that requires an unknown feature. */
             log_warn(log, "%s: FEATURES names %s feature \"%.*s\" that Xen's "
-                     "features.h does not know; ignored", name,
+                     "features.h does not know; %s", name,
                      required ? "a required" : "an unknown", (int)(flen > 80 ? 80 : flen),
-                     fname);
+                     fname, required ? "the kernel cannot be built" : "ignored");
+            if (required && !g->features_required_unknown[0]) {
+                size_t keep = flen < sizeof g->features_required_unknown
+                                  ? flen : sizeof g->features_required_unknown - 1;
+                memcpy(g->features_required_unknown, fname, keep);
+                g->features_required_unknown[keep] = '\0';
+            }
             continue;
         }
         g->features_supported |= UINT32_C(1) << bit;
@@ -366,7 +373,7 @@ static int parse_guest_info(const char *name, const char *what, const char *s,
         return fail(err, -E2BIG, "%s: %s string of 0x%zx bytes exceeds the limit "
                     "0x%x", name, what, len, NOTE_STRING_MAX);
     len = strnlen(s, len);
-    copy = malloc(len + 1);
+    copy = mem_malloc(len + 1);
     if (!copy)
         return fail(err, -ENOMEM, "%s: %s: out of memory", name, what);
     memcpy(copy, s, len);

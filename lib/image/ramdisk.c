@@ -1,18 +1,28 @@
 /*
  * The initial ramdisk: loaded as it is, or gunzipped first as Xen 4.17's
  * libxenguest does (only gzip: the guest kernel unpacks the rest itself).
+ *
+ * A ramdisk loaded as it is stays in its file until the build copies it
+ * into the guest: its size comes from fstat, so a ramdisk the guest cannot
+ * hold is refused by the layout before a byte of it is read, and the
+ * bytes are never held twice (once on the heap, once in the guest).
  */
 #include "image/decompress.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "image/ramdisk.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct pvb_ramdisk {
-    void *data;
+    void *data;              /* NULL while the bytes are only in the file */
+    int fd;                  /* the open file, or -1 */
+    char *path;              /* or the name it was given, for messages */
     uint64_t size;
     uint64_t file_size;
     enum pvb_compression compression;
@@ -32,9 +42,15 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
         name = "ramdisk";
     if (len == 0)
         return fail(err, -EINVAL, "%s: ramdisk is empty", name);
-    pvb_ramdisk *rd = calloc(1, sizeof *rd);
+    pvb_ramdisk *rd = mem_calloc(1, sizeof *rd);
     if (!rd)
         return fail(err, -ENOMEM, "%s: out of memory", name);
+    rd->fd = -1;
+    rd->path = mem_strdup(name);
+    if (!rd->path) {
+        free(rd);
+        return fail(err, -ENOMEM, "%s: out of memory", name);
+    }
     rd->file_size = len;
     rd->compression = pvb_compression_sniff(data, len);
 
@@ -45,7 +61,7 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
         rc = pvb_decompress(PVB_COMP_GZIP, data, len, &lim, what, &rd->data,
                             &out_len, err);
         if (rc < 0) {
-            free(rd);
+            pvb_ramdisk_close(rd);
             return rc;
         }
         rd->size = out_len;
@@ -55,13 +71,13 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
                  len, out_len);
     } else {
         if (len > lim.max_output) {
-            free(rd);
+            pvb_ramdisk_close(rd);
             return fail(err, -EFBIG, "%s: ramdisk size 0x%zx exceeds the limit 0x%llx",
                         name, len, (unsigned long long)lim.max_output);
         }
-        rd->data = malloc(len);
+        rd->data = mem_malloc(len);
         if (!rd->data) {
-            free(rd);
+            pvb_ramdisk_close(rd);
             return fail(err, -ENOMEM, "%s: cannot allocate 0x%zx bytes", name, len);
         }
         memcpy(rd->data, data, len);
@@ -75,15 +91,54 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
                           pvb_ramdisk **out, pvb_error *err)
 {
     struct pvb_limits lim = limits_resolve(opts ? &opts->limits : NULL);
-    void *data;
-    size_t len;
+    unsigned char magic[8] = { 0 };
+    uint64_t size;
+    int fd, rc;
 
     *out = NULL;
-    int rc = read_whole_file(path, lim.max_output, &data, &len, err);
+    if (!path)
+        return fail(err, -EINVAL, "pvb_ramdisk_open_file: no path");
+    rc = open_regular_file(path, lim.max_output, &fd, &size, err);
     if (rc < 0)
         return rc;
-    rc = pvb_ramdisk_open_mem(path, data, len, opts, out, err);
-    free(data);
+    if (size == 0) {
+        close(fd);
+        return fail(err, -EINVAL, "%s: ramdisk is empty", path);
+    }
+    size_t head = size < sizeof magic ? (size_t)size : sizeof magic;
+    rc = read_file_at(fd, path, 0, magic, head, err);
+    if (rc < 0)
+        goto fail;
+    enum pvb_compression comp = pvb_compression_sniff(magic, head);
+    if (comp == PVB_COMP_GZIP && !(opts && opts->keep_compressed)) {
+        /* Its loaded size is known only by unpacking it. */
+        void *data = size <= SIZE_MAX ? mem_malloc((size_t)size) : NULL;
+        if (!data) {
+            rc = fail(err, -ENOMEM, "%s: cannot allocate 0x%llx bytes", path,
+                      (unsigned long long)size);
+            goto fail;
+        }
+        rc = read_file_at(fd, path, 0, data, (size_t)size, err);
+        close(fd);
+        if (rc == 0)
+            rc = pvb_ramdisk_open_mem(path, data, (size_t)size, opts, out, err);
+        free(data);
+        return rc;
+    }
+
+    pvb_ramdisk *rd = mem_calloc(1, sizeof *rd);
+    if (!rd || !(rd->path = mem_strdup(path))) {
+        free(rd);
+        rc = fail(err, -ENOMEM, "%s: out of memory", path);
+        goto fail;
+    }
+    rd->fd = fd;
+    rd->size = rd->file_size = size;
+    rd->compression = comp;
+    *out = rd;
+    return 0;
+fail:
+    close(fd);
     return rc;
 }
 
@@ -91,11 +146,41 @@ void pvb_ramdisk_close(pvb_ramdisk *rd)
 {
     if (!rd)
         return;
+    if (rd->fd >= 0)
+        close(rd->fd);
+    free(rd->path);
     free(rd->data);
     free(rd);
 }
 
-const void *pvb_ramdisk_data(const pvb_ramdisk *rd) { return rd->data; }
+const char *ramdisk_name(const pvb_ramdisk *rd)
+{
+    return rd->path;
+}
+
+int ramdisk_copy(const pvb_ramdisk *rd, void *dst, pvb_error *err)
+{
+    if (rd->data) {
+        memcpy(dst, rd->data, (size_t)rd->size);
+        return 0;
+    }
+    return read_file_at(rd->fd, rd->path, 0, dst, (size_t)rd->size, err);
+}
+
+/* Read on first use: the object is opaque, the bytes are its value. */
+const void *pvb_ramdisk_data(const pvb_ramdisk *rd)
+{
+    pvb_ramdisk *w = (pvb_ramdisk *)rd;
+    if (!w->data && w->fd >= 0) {
+        void *buf = w->size <= SIZE_MAX ? mem_malloc((size_t)w->size) : NULL;
+        if (!buf || ramdisk_copy(w, buf, NULL) < 0) {
+            free(buf);
+            return NULL;
+        }
+        w->data = buf;
+    }
+    return w->data;
+}
 uint64_t pvb_ramdisk_size(const pvb_ramdisk *rd) { return rd->size; }
 uint64_t pvb_ramdisk_file_size(const pvb_ramdisk *rd) { return rd->file_size; }
 enum pvb_compression pvb_ramdisk_compression(const pvb_ramdisk *rd) { return rd->compression; }

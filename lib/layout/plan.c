@@ -2,6 +2,7 @@
  * The layout planner: the order libxenguest allocates a PV guest's boot
  * elements in, worked out in pfns and virtual addresses only.
  */
+#include "image/features.h"
 #include "layout/layout.h"
 #include "util/xenabi.h"
 
@@ -237,7 +238,9 @@ int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
     plan->p2m_pages = pages_of(plan->nr_pages * plan->p2m_entry_size);
     plan->virt_base = g->virt_base;
 
-    rc = p2m_choose(g, cfg, plan, &p2m_vaddr, err);
+    rc = guest_features_check(g, "kernel", false, 0, err);
+    if (!rc)
+        rc = p2m_choose(g, cfg, plan, &p2m_vaddr, err);
     if (!rc)
         rc = initial_room(g, &a.room, err);
     if (!rc)

@@ -39,6 +39,19 @@ int fail_prefix(pvb_error *err, int code, const char *what)
     return code;
 }
 
+void fail_append(pvb_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    size_t m = strnlen(err->msg, sizeof err->msg);
+    if (m + 1 >= sizeof err->msg)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + m, sizeof err->msg - m, fmt, ap);
+    va_end(ap);
+}
+
 void log_msg(const pvb_logger *log, enum pvb_log_level level,
              const char *fmt, ...)
 {

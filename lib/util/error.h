@@ -15,6 +15,9 @@ int fail(pvb_error *err, int code, const char *fmt, ...) PVB_PRINTF(3, 4);
 /* Prefix an already-filled error with "what: " (keeps the code). */
 int fail_prefix(pvb_error *err, int code, const char *what);
 
+/* Add to an already-filled error's message (what went wrong next). */
+void fail_append(pvb_error *err, const char *fmt, ...) PVB_PRINTF(2, 3);
+
 void log_msg(const pvb_logger *log, enum pvb_log_level level,
              const char *fmt, ...) PVB_PRINTF(3, 4);
 

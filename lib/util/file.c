@@ -1,4 +1,5 @@
 #include "util/file.h"
+#include "util/alloc.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -8,13 +9,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int read_whole_file(const char *path, uint64_t max_size, void **data,
-                    size_t *len, pvb_error *err)
+static const char *file_type(mode_t m)
+{
+    if (S_ISDIR(m))  return "a directory";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISSOCK(m)) return "a socket";
+    if (S_ISCHR(m))  return "a character device";
+    if (S_ISBLK(m))  return "a block device";
+    return "an unusual file";
+}
+
+int open_regular_file(const char *path, uint64_t max_size, int *fd_r,
+                      uint64_t *size, pvb_error *err)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail(err, -errno, "%s: cannot open: %s", path, strerror(errno));
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        /* A socket cannot be opened at all (ENXIO): say what it is. */
+        if (e == ENXIO && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+            return fail(err, -EINVAL, "%s: not a regular file (%s)", path,
+                        file_type(st.st_mode));
+        return fail(err, -e, "%s: cannot open: %s", path, strerror(e));
+    }
     if (fstat(fd, &st) < 0) {
         int e = errno;
         close(fd);
@@ -22,7 +40,8 @@ int read_whole_file(const char *path, uint64_t max_size, void **data,
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return fail(err, -EINVAL, "%s: not a regular file", path);
+        return fail(err, -EINVAL, "%s: not a regular file (%s)", path,
+                    file_type(st.st_mode));
     }
     if ((uint64_t)st.st_size > max_size) {
         close(fd);
@@ -30,28 +49,57 @@ int read_whole_file(const char *path, uint64_t max_size, void **data,
                     path, (unsigned long long)st.st_size,
                     (unsigned long long)max_size);
     }
-    size_t size = (size_t)st.st_size;
-    unsigned char *buf = malloc(size ? size : 1);
-    if (!buf) {
-        close(fd);
-        return fail(err, -ENOMEM, "%s: cannot allocate 0x%zx bytes", path, size);
-    }
+    *fd_r = fd;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+int read_file_at(int fd, const char *path, uint64_t offset, void *buf,
+                 size_t len, pvb_error *err)
+{
     size_t got = 0;
-    while (got < size) {
-        ssize_t n = read(fd, buf + got, size - got);
+    while (got < len) {
+        ssize_t n = pread(fd, (char *)buf + got, len - got,
+                          (off_t)(offset + got));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
             int e = n < 0 ? errno : EIO;
-            free(buf);
-            close(fd);
-            return fail(err, -e, "%s: read failed at offset 0x%zx: %s", path,
-                        got, n < 0 ? strerror(e) : "file shrank while reading");
+            return fail(err, -e, "%s: read failed at offset 0x%llx: %s", path,
+                        (unsigned long long)(offset + got),
+                        n < 0 ? strerror(e) : "file shrank while reading");
         }
         got += (size_t)n;
     }
+    return 0;
+}
+
+int read_whole_file(const char *path, uint64_t max_size, void **data,
+                    size_t *len, pvb_error *err)
+{
+    uint64_t size;
+    int fd;
+    int rc = open_regular_file(path, max_size, &fd, &size, err);
+    if (rc < 0)
+        return rc;
+    if (size > SIZE_MAX - 1) {
+        close(fd);
+        return fail(err, -EFBIG, "%s: file size 0x%llx does not fit in memory",
+                    path, (unsigned long long)size);
+    }
+    unsigned char *buf = mem_malloc(size ? (size_t)size : 1);
+    if (!buf) {
+        close(fd);
+        return fail(err, -ENOMEM, "%s: cannot allocate 0x%llx bytes", path,
+                    (unsigned long long)size);
+    }
+    rc = read_file_at(fd, path, 0, buf, (size_t)size, err);
     close(fd);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
     *data = buf;
-    *len = size;
+    *len = (size_t)size;
     return 0;
 }

@@ -1,4 +1,4 @@
-/* Reading whole input files, bounded. */
+/* Reading whole input files, bounded, never blocking on what is no file. */
 #ifndef PVB_UTIL_FILE_H
 #define PVB_UTIL_FILE_H
 
@@ -7,8 +7,23 @@
 #include "pvbuild.h"
 
 /*
- * Read all of `path` into a new malloc'd buffer.  Files larger than
- * `max_size` are refused before anything is read.
+ * Open `path` for reading, and keep it open only if it is a regular file
+ * of at most `max_size` bytes (*fd, *size).  It is opened with O_NONBLOCK
+ * so that a FIFO, socket or device given by mistake is refused at once
+ * instead of waiting for a writer or being read without end; the size
+ * comes from fstat, before a byte is read.
+ */
+int open_regular_file(const char *path, uint64_t max_size, int *fd,
+                      uint64_t *size, pvb_error *err);
+
+/* Read exactly len bytes at offset of an open file; errors name `path`. */
+int read_file_at(int fd, const char *path, uint64_t offset, void *buf,
+                 size_t len, pvb_error *err);
+
+/*
+ * Read all of `path` into a new malloc'd buffer.  Anything but a regular
+ * file, and files larger than `max_size`, are refused before anything is
+ * read.
  */
 int read_whole_file(const char *path, uint64_t max_size, void **data,
                     size_t *len, pvb_error *err);

@@ -1,4 +1,5 @@
 lib_libpvbcore_la_SOURCES += \
+	%reldir%/alloc.c %reldir%/alloc.h \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/file.c %reldir%/file.h \
 	%reldir%/xenabi.h

@@ -3,6 +3,7 @@
  * whether start_info describes them as the domain really holds them.
  */
 #include "verify/verify.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -121,7 +122,7 @@ static int check_pt_pfns(struct verify *v, struct findings *f)
     const start_info_x86_64_t *si = &v->si;
     uint64_t pfn0 = (si->pt_base - v->virt_base) >> PVB_PAGE_SHIFT;
     size_t n = v->map_tables.len;
-    uint8_t *seen = calloc(n ? n : 1, 1);
+    uint8_t *seen = mem_calloc(n ? n : 1, 1);
     if (!seen)
         return -ENOMEM;
     for (size_t i = 0; i < n; i++) {

@@ -4,6 +4,7 @@
  * lies outside that mapping, accounted for by first_p2m_pfn/nr_p2m_frames.
  */
 #include "verify/verify.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -107,7 +108,7 @@ int check_p2m_matches_mapping(struct verify *v, pvb_error *err)
 static int compare_frames(struct verify *v, const struct mfnvec *set, uint64_t first,
                           uint64_t n, char *why, size_t len)
 {
-    uint64_t *seen = calloc(set->len / 64 + 1, sizeof *seen);
+    uint64_t *seen = mem_calloc(set->len / 64 + 1, sizeof *seen);
     if (!seen)
         return -ENOMEM;
     uint64_t named = 0;

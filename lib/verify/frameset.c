@@ -1,4 +1,5 @@
 #include "verify/frameset.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -47,8 +48,8 @@ static void put(uint64_t *keys, uint8_t *tags, size_t cap, uint64_t key, uint8_t
 static int grow(struct frameset *s)
 {
     size_t cap = s->cap ? s->cap * 2 : 256;
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    uint8_t *tags = calloc(cap, sizeof *tags);
+    uint64_t *keys = mem_calloc(cap, sizeof *keys);
+    uint8_t *tags = mem_calloc(cap, sizeof *tags);
     if (!keys || !tags) {
         free(keys);
         free(tags);
@@ -96,7 +97,7 @@ int mfnvec_reserve(struct mfnvec *m, size_t cap)
         return 0;
     if (cap > SIZE_MAX / sizeof *m->v)
         return -ENOMEM;
-    uint64_t *v = realloc(m->v, cap * sizeof *v);
+    uint64_t *v = mem_realloc(m->v, cap * sizeof *v);
     if (!v)
         return -ENOMEM;
     m->v = v;

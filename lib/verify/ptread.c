@@ -48,6 +48,11 @@ const void *ptread_map(struct ptread *r, size_t count, const uint64_t *mfns)
     if (!p) {
         r->refused++;
         r->last_refusal = e;
+        /* What a host says of a frame it will not map; anything else is its own trouble. */
+        bool about_frame = e.code == -EPERM || e.code == -EINVAL ||
+                           e.code == -EACCES || e.code == -ENOENT || e.code == -EFAULT;
+        if (!about_frame && !r->host_failure.code)
+            r->host_failure = e;
     }
     return p;
 }

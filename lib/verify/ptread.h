@@ -57,6 +57,12 @@ struct ptread {
     struct pt_cached cache[3];   /* the last L3, L2, L1 read */
     uint64_t refused;            /* map() calls the host refused */
     pvb_error last_refusal;      /* the host's message for the last one */
+    /*
+     * The first map() that failed for the host's own reasons (out of
+     * memory, an I/O error), not because of the frame: the domain could
+     * not be read, which is an error of pvb_verify, not a finding.
+     */
+    pvb_error host_failure;
 };
 
 /* Map the top-level table; fails (negative) when the host refuses it. */

@@ -4,6 +4,7 @@
  * checks in check_*.c; this file runs them in order.
  */
 #include "verify/verify.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -67,7 +68,7 @@ int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
         return fail(err, -EINVAL, "verify: domain %u: no host or no report", domid);
     memset(report, 0, sizeof *report);
 
-    struct verify *v = calloc(1, sizeof *v);
+    struct verify *v = mem_calloc(1, sizeof *v);
     if (!v)
         return fail(err, -ENOMEM, "verify: domain %u: out of memory", domid);
     v->h = h;
@@ -84,6 +85,11 @@ int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
     report->ok = true;
     for (size_t i = 0; !rc && i < sizeof checks / sizeof checks[0]; i++)
         rc = checks[i](v, err);
+    if (v->pt.host_failure.code) {
+        pvb_error *hf = &v->pt.host_failure;
+        rc = fail(err, hf->code, "verify: domain %u could not be read: %s",
+                  domid, hf->msg);
+    }
     verify_free(v);
     if (rc) {
         memset(report, 0, sizeof *report);

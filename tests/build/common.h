@@ -61,6 +61,7 @@ struct test_kernel {
     bool mod_start_pfn;
     bool hypercall_page;
     uint64_t text_bytes, bss_bytes;
+    const char *features;    /* the FEATURES note; NULL: Linux's "!writable_page_tables" */
 };
 
 static inline size_t put_note(unsigned char *p, unsigned type, const void *desc,
@@ -113,7 +114,8 @@ static inline pvb_image *make_test_kernel(const struct test_kernel *k)
     n += put_note(n, XEN_ELFNOTE_GUEST_OS, "linux", 6);
     n += put_note(n, XEN_ELFNOTE_XEN_VERSION, "xen-3.0", 8);
     n += put_note(n, XEN_ELFNOTE_LOADER, "generic", 8);
-    n += put_note(n, XEN_ELFNOTE_FEATURES, "!writable_page_tables", 22);
+    const char *features = k->features ? k->features : "!writable_page_tables";
+    n += put_note(n, XEN_ELFNOTE_FEATURES, features, (uint32_t)strlen(features) + 1);
     if (k->init_p2m)
         n += put_note64(n, XEN_ELFNOTE_INIT_P2M, k->init_p2m_addr);
     if (k->mod_start_pfn)

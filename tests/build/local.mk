@@ -15,3 +15,21 @@ tests_build_property_SOURCES = %reldir%/property.c %reldir%/common.h
 tests_build_property_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_property_LDADD = $(TEST_LIBS)
 TESTS += tests/build/property
+
+check_PROGRAMS += tests/build/files
+tests_build_files_SOURCES = %reldir%/files.c %reldir%/common.h
+tests_build_files_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_files_LDADD = $(TEST_LIBS)
+TESTS += tests/build/files
+
+check_PROGRAMS += tests/build/features
+tests_build_features_SOURCES = %reldir%/features.c %reldir%/common.h tests/proxy_host.h
+tests_build_features_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_features_LDADD = $(TEST_LIBS)
+TESTS += tests/build/features
+
+check_PROGRAMS += tests/build/inject
+tests_build_inject_SOURCES = %reldir%/inject.c %reldir%/common.h tests/proxy_host.h
+tests_build_inject_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_inject_LDADD = $(TEST_LIBS)
+TESTS += tests/build/inject

@@ -173,6 +173,18 @@ static void test_open(void)
     is_u64(sim_machine_frames(h), UINT64_C(1) << 32, "default machine: 16 TiB = 2^32 frames");
     pvb_host_close(h);
     pvb_host_close(NULL);
+
+    /* A guest larger than the machine is refused when it is created. */
+    h = open_sim(64 << 20, 1);
+    struct host_domain_config big = { .max_vcpus = 1, .max_pages = 0x4001 };
+    uint32_t id = 0;
+    rc = h->ops->domain_create(h, &big, &id, &err);
+    ok(rc == -ENOMEM && id == 0, "max_pages 0x4001 on a 64 MiB machine is refused");
+    ok(has(err.msg, "0x4001 pages") && has(err.msg, "machine's 0x4000 pages (64 MiB)"),
+       "... naming both sizes: %s", err.msg);
+    big.max_pages = 0x4000;
+    ok(h->ops->domain_create(h, &big, &id, &err) == 0, "max_pages 0x4000 (all of it) is taken");
+    pvb_host_close(h);
 }
 
 static void test_domains(void)
@@ -369,7 +381,7 @@ static void test_limits(void)
 
     /* An 8 MiB machine has three 2 MiB chunks to give (chunk 0 is never given). */
     h = open_sim(8 << 20, 3);
-    d = new_domain(h, 0x10000);     /* shared_info takes a frame of one chunk */
+    d = new_domain(h, 0x800);       /* all of it; shared_info takes a frame of one chunk */
     n = populate(h, d, 9, 5, 0, e);
     is_u64(n, 2, "with no 2 MiB run left, populate returns fewer extents");
     ok(has(err.msg, "no free 2 MiB machine run"), "... and says why");
