@@ -319,7 +319,7 @@ void pvb_host_close(pvb_host *h);
  * frame numbers (pfns) and virtual addresses, before any machine frame
  * exists.  Pure: no host, no I/O, no allocation.  The builder carries a
  * plan out; the CLI prints one; the tests check it against the layout
- * Xen's libxenguest produces (docs: pv-boot-abi.md).
+ * Xen's libxenguest produces (docs/pv-boot-abi.md).
  *
  * Layout rules (libxenguest's, x86 PV): pfn and virtual address advance
  * together from virt_base (pfn 0 = virt_base), packed, 4 KiB pages:
