@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pvbuild/version.h"   /* PVB_VERSION_MAJOR/MINOR/PATCH, _NUMBER */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,6 +46,10 @@ typedef struct pvb_logger {
     void *opaque;
 } pvb_logger;
 
+/*
+ * The version of the library running ("0.1.0"): a static string, never
+ * NULL, safe from any thread.  PVB_VERSION is that of the headers.
+ */
 const char *pvb_version(void);
 
 /* --------------------------------------------------------- decompression */
