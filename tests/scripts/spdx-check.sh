@@ -10,6 +10,7 @@ cd "$tmp" || exit 1
 mkdir -p lib/util include tools man tests docs debian
 printf 'int x;\n' > lib/util/a.c
 printf '#pragma once\n' > include/pvbuild.h
+printf '#define V @V@\n' > include/version.h.in
 printf 'int main(void) { return 0; }\n' > tools/main.c
 printf '#!/bin/sh\necho hi\n' > tests/t.sh; chmod +x tests/t.sh
 printf '.TH X 3\n' > man/x.3
@@ -18,12 +19,12 @@ printf '# Title\n' > docs/a.md
 printf 'x:\n\ttrue\n' > lib/util/local.mk
 printf 'plain text\n' > README
 printf 'Source: x\n' > debian/control
-files="lib/util/a.c include/pvbuild.h tools/main.c tests/t.sh man/x.3 man/x.1 docs/a.md lib/util/local.mk README debian/control"
+files="lib/util/a.c include/pvbuild.h include/version.h.in tools/main.c tests/t.sh man/x.3 man/x.1 docs/a.md lib/util/local.mk README debian/control"
 
 # shellcheck disable=SC2086
 out=$("$check" $files); rc=$?
 is "$rc" 1 "unmarked files: exit 1"
-is "$(printf '%s\n' "$out" | grep -c 'no SPDX')" 8 "lists the 8 that need a line (README, debian/ exempt)"
+is "$(printf '%s\n' "$out" | grep -c 'no SPDX')" 9 "lists the 9 that need a line (README, debian/ exempt)"
 like "$out" "lib/util/a.c: no SPDX-License-Identifier (want LGPL-2.1-or-later)" "library source: LGPL"
 like "$out" "tools/main.c: no SPDX-License-Identifier (want GPL-2.0-or-later)" "CLI source: GPL"
 
@@ -31,6 +32,7 @@ like "$out" "tools/main.c: no SPDX-License-Identifier (want GPL-2.0-or-later)" "
 "$check" --add $files >/dev/null; is "$?" 0 "--add exits 0"
 is "$(head -n 1 lib/util/a.c)" "/* SPDX-License-Identifier: LGPL-2.1-or-later */" ".c: C comment"
 is "$(head -n 1 include/pvbuild.h)" "/* SPDX-License-Identifier: LGPL-2.1-or-later */" "public header: LGPL"
+is "$(head -n 1 include/version.h.in)" "/* SPDX-License-Identifier: LGPL-2.1-or-later */" "a header template: C comment"
 is "$(sed -n 1p tests/t.sh)" "#!/bin/sh" "#! stays the first line"
 is "$(sed -n 2p tests/t.sh)" "# SPDX-License-Identifier: GPL-2.0-or-later" ".sh: after #!"
 ok_if "the script still runs" test "$(sh tests/t.sh)" = hi
