@@ -6,5 +6,5 @@ bench_build_LDADD = $(TEST_LIBS)
 CLEANFILES += bench/build
 
 bench-build: bench/build$(EXEEXT)
-	./bench/build$(EXEEXT) "$$(ls /boot/vmlinuz-*-amd64 | sort -V | tail -n 1)" $(BENCH_SIZES)
+	./bench/build$(EXEEXT) "$$($(SHELL) $(srcdir)/scripts/find-kernel)" $(BENCH_SIZES)
 .PHONY: bench-build

@@ -6,7 +6,8 @@ bench_decompress_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS)
 bench_decompress_LDADD = lib/libpvbcore.la
 CLEANFILES += bench/decompress$(EXEEXT)
 
-BENCH_KERNEL =
+# Default: the kernel scripts/find-kernel finds (installed, else cached).
+BENCH_KERNEL = "$$($(SHELL) $(srcdir)/scripts/find-kernel)"
 bench-decompress: bench/decompress$(EXEEXT)
 	bench/decompress$(EXEEXT) $(BENCH_KERNEL)
 .PHONY: bench-decompress

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pvbuild/version.h"   /* PVB_VERSION_MAJOR/MINOR/PATCH, _NUMBER */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,6 +46,10 @@ typedef struct pvb_logger {
     void *opaque;
 } pvb_logger;
 
+/*
+ * The version of the library running ("0.1.0"): a static string, never
+ * NULL, safe from any thread.  PVB_VERSION is that of the headers.
+ */
 const char *pvb_version(void);
 
 /* --------------------------------------------------------- decompression */
@@ -342,7 +348,7 @@ int pvb_host_features(pvb_host *h, uint32_t *features, pvb_error *err);
  * frame numbers (pfns) and virtual addresses, before any machine frame
  * exists.  Pure: no host, no I/O, no allocation.  The builder carries a
  * plan out; the CLI prints one; the tests check it against the layout
- * Xen's libxenguest produces (docs: pv-boot-abi.md).
+ * Xen's libxenguest produces (docs/pv-boot-abi.md).
  *
  * Layout rules (libxenguest's, x86 PV): pfn and virtual address advance
  * together from virt_base (pfn 0 = virt_base), packed, 4 KiB pages:

@@ -22,3 +22,9 @@ need() {
     done
 }
 done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }
+# Debian's kernel, as scripts/find-kernel finds it (the harness's answer in
+# PVBUILD_KERNEL), or nothing.
+debian_kernel() {
+    if [ -n "${PVBUILD_KERNEL+set}" ]; then echo "$PVBUILD_KERNEL"
+    else "$top_srcdir/scripts/find-kernel" --quiet; fi
+}

@@ -3,9 +3,9 @@
 # files, with Debian's kernel.
 . "$top_srcdir/tests/lib.sh"
 need jq gzip
-kernel=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
+kernel=$(debian_kernel)
 if [ -z "$kernel" ]; then
-    echo "1..0 # SKIP no Debian kernel (install linux-image-amd64)"; exit 0
+    echo "1..0 # SKIP no Debian kernel (scripts/find-kernel --fetch)"; exit 0
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 

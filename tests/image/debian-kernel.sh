@@ -3,9 +3,9 @@
 # checked against binutils' readelf on the payload this test extracts itself.
 . "$top_srcdir/tests/lib.sh"
 
-kernel=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
+kernel=$(debian_kernel)
 if [ -z "$kernel" ]; then
-    echo "1..0 # SKIP no Debian kernel (install linux-image-amd64)"
+    echo "1..0 # SKIP no Debian kernel (scripts/find-kernel --fetch)"
     exit 0
 fi
 need jq readelf xz

@@ -1,0 +1,8 @@
+# The library as a program outside the tree sees it: the shared library's
+# exports and the version macros of the installed header.
+check_PROGRAMS += tests/lib/version
+tests_lib_version_SOURCES = %reldir%/version.c
+tests_lib_version_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_lib_version_LDADD = lib/libpvbuild.la
+TESTS += tests/lib/version %reldir%/exports.sh
+EXTRA_DIST += %reldir%/exports.sh

@@ -1,0 +1,3 @@
+# The project's scripts, tested on scratch trees.
+TESTS += %reldir%/spdx-check.sh %reldir%/find-kernel.sh
+EXTRA_DIST += %reldir%/spdx-check.sh %reldir%/find-kernel.sh
