@@ -66,15 +66,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
     }
-    /*
-     * libxlutil asserts (aborts) on a NUL inside a quoted string
-     * (xlu__cfgl_dequote), a libxlutil bug that pvb_config_read_xl is to
-     * refuse before libxlutil sees the bytes (issue 9).  Until that guard
-     * is on main, such inputs are skipped here; remove this when it lands.
-     */
-    if (memchr(data, 0, file_len))
-        return 0;
-
     if (ftruncate(fd, 0) < 0 || pwrite(fd, data, file_len, 0) != (ssize_t)file_len)
         fuzz_die("writing the memfd: %s", strerror(errno));
 
