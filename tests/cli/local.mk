@@ -1,2 +1,2 @@
-TESTS += %reldir%/inspect.sh %reldir%/create.sh
-EXTRA_DIST += %reldir%/inspect.sh %reldir%/create.sh
+TESTS += %reldir%/inspect.sh %reldir%/create.sh %reldir%/life.sh
+EXTRA_DIST += %reldir%/inspect.sh %reldir%/create.sh %reldir%/life.sh
