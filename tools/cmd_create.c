@@ -320,7 +320,8 @@ static int after_create(const struct create_opts *o, const struct pvb_config *cf
     rctx.o.paused = rctx.o.console = false;
     rctx.o.attach = NULL;
     struct vm_monitor m = { .name = cfg->name, .policy = *policy,
-                            .restart = restart_domain, .ctx = &rctx };
+                            .restart = restart_domain, .ctx = &rctx,
+                            .console_fd = ca->fd };
     bool monitor = !o->paused && !o->no_monitor;
 
     if (monitor && o->foreground) {

@@ -42,6 +42,8 @@ struct vm_monitor {
     struct pvb_lifecycle_policy policy;
     int (*restart)(void *ctx, uint32_t *domid, pvb_error *err);
     void *ctx;
+    int console_fd;          /* the creator's console pty (or -1): the
+                              * daemon closes its copy */
 };
 /* In the background, as a daemon logging to /var/log/xen/pvbuild-NAME.log:
  * returns in the caller once it is started (0) or could not be (1). */
