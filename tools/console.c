@@ -78,15 +78,11 @@ void console_release(struct console_attach *ca)
     ca->fd = -1;
 }
 
-static void say_end(uint32_t domid, const struct pvb_domain_entry *e, bool gone)
-{
-    if (gone)
-        cli_error("domain %u is gone", domid);
-    else
-        cli_error("domain %u shut down (%s)", domid,
-                  cli_shutdown_reason(e->shutdown_reason));
-}
-
+/*
+ * The pty hangs up when xenconsoled lets the domain go, which may be as
+ * soon as its monitor destroys it: the shutdown reason is read when
+ * @releaseDomain fires, before that.
+ */
 static int follow_pty(struct console_attach *ca)
 {
     pvb_lifecycle *lc;
@@ -94,44 +90,57 @@ static int follow_pty(struct console_attach *ca)
     char buf[4096];
     long long shut_at = 0;
     struct pvb_domain_entry e = { 0 };
-    bool gone = false;
+    bool seen_shutdown = false;
+    unsigned reason = 0;
+    int xsfd;
 
-    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0) {
+    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0 ||
+        (xsfd = pvb_lifecycle_release_fd(lc, &err)) < 0) {
         cli_error("console: %s", err.msg);
+        pvb_lifecycle_close(lc);
         return 1;
     }
     for (;;) {
-        struct pollfd p = { .fd = ca->fd, .events = POLLIN };
-        int n = poll(&p, 1, 200);
+        struct pollfd p[2] = { { .fd = ca->fd, .events = POLLIN },
+                               { .fd = xsfd, .events = POLLIN } };
+        int n = poll(p, 2, 200);
         if (n < 0 && errno != EINTR)
             break;
-        if (n > 0) {
+        if (n > 0 && p[0].revents) {
             ssize_t got = read(ca->fd, buf, sizeof buf);
             if (got > 0) {
                 fwrite(buf, 1, (size_t)got, stdout);
                 fflush(stdout);
-                continue;
+            } else if (!(got < 0 && (errno == EINTR || errno == EAGAIN))) {
+                /* 0 or EIO: xenconsoled closed the pty (the domain is gone). */
+                break;
             }
-            if (got < 0 && (errno == EINTR || errno == EAGAIN))
-                continue;
-            /* 0 or EIO: xenconsoled closed the pty (the domain is gone). */
-            break;
         }
+        if (n > 0 && !p[1].revents && !seen_shutdown)
+            continue;
+        if (n > 0 && p[1].revents)
+            pvb_lifecycle_release_drain(lc);
         if (pvb_lifecycle_domain(lc, ca->domid, &e, &err) < 0 || e.dying) {
-            gone = true;
-            break;
+            /* Gone: after a shutdown we saw, drain what the pty still has. */
+            if (!seen_shutdown || now_ms() - shut_at > DRAIN_MS)
+                break;
+            continue;
         }
         if (e.shutdown) {
-            if (!shut_at)
+            if (!seen_shutdown) {
+                seen_shutdown = true;
+                reason = e.shutdown_reason;
                 shut_at = now_ms();
-            else if (now_ms() - shut_at > DRAIN_MS)
+            } else if (now_ms() - shut_at > DRAIN_MS) {
                 break;
+            }
         }
     }
-    if (!gone && pvb_lifecycle_domain(lc, ca->domid, &e, &err) < 0)
-        gone = true;
     pvb_lifecycle_close(lc);
-    say_end(ca->domid, &e, gone || !e.shutdown);
+    if (seen_shutdown)
+        cli_error("domain %u shut down (%s)", ca->domid, cli_shutdown_reason(reason));
+    else
+        cli_error("domain %u is gone", ca->domid);
     return 0;
 }
 

@@ -131,6 +131,14 @@ int pvb_lifecycle_wait_death(pvb_lifecycle *lc, uint32_t domid,
                              pvb_error *err);
 
 /* The action a policy takes for a death (GONE and SUSPEND: preserve). */
+/*
+ * For a caller's own poll loop: a file descriptor that becomes readable
+ * when any domain shuts down or is destroyed (xenstored's @releaseDomain),
+ * and the call that empties it before the caller re-reads the domain.
+ */
+int pvb_lifecycle_release_fd(pvb_lifecycle *lc, pvb_error *err);
+void pvb_lifecycle_release_drain(pvb_lifecycle *lc);
+
 enum pvb_action pvb_lifecycle_action(const struct pvb_lifecycle_policy *p,
                                      enum pvb_death_kind k);
 

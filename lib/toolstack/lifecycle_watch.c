@@ -7,6 +7,7 @@
 #include "toolstack/lifecycle_internal.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -92,4 +93,20 @@ int pvb_lifecycle_wait_death(pvb_lifecycle *lc, uint32_t domid, int timeout_ms,
     }
     xs_unwatch(lc->xsh, "@releaseDomain", "pvb-death");
     return r;
+}
+
+int pvb_lifecycle_release_fd(pvb_lifecycle *lc, pvb_error *err)
+{
+    if (!xs_watch(lc->xsh, "@releaseDomain", "pvb-release")) {
+        int e = errno ? errno : EIO;
+        return fail(err, -e, "cannot watch @releaseDomain: %s", strerror(e));
+    }
+    return xs_fileno(lc->xsh);
+}
+
+void pvb_lifecycle_release_drain(pvb_lifecycle *lc)
+{
+    char **ev;
+    while ((ev = xs_check_watch(lc->xsh)) != NULL)
+        free(ev);
 }
