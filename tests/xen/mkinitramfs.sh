@@ -173,7 +173,7 @@ echo "pvbuild-domu: marker=$marker cpus=$cpus memtotal_kb=$mem" >/dev/hvc0
 
 # --- lifecycle (tests/xen/scen_life.sh) ------------------------------------
 # pvbuild_action= on the command line says what the guest does after its
-# marker: poweroff (the default), reboot (itself, after a few seconds),
+# marker: poweroff (the default), reboot (itself, after 10 seconds),
 # crash (a kernel panic: Xen's SHUTDOWN_crash), or wait (until asked
 # through xenstore's control/shutdown).  A request from dom0 reaches us
 # as the kernel runs busybox's poweroff/reboot, which signal init:
@@ -186,7 +186,7 @@ trap 'echo "pvbuild-domu: asked to power off" >/dev/hvc0; sync; poweroff -f' USR
 trap 'echo "pvbuild-domu: asked to reboot" >/dev/hvc0; sync; reboot -f' TERM
 case $action in
 reboot)
-	sleep 5 &
+	sleep 10 &
 	wait $!
 	echo "pvbuild-domu: rebooting" >/dev/hvc0
 	reboot -f ;;

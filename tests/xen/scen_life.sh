@@ -68,7 +68,7 @@ is "$(domid_of $name)" "${id1:-none}" "$name: xl resolves the name to domain ${i
 if [ -n "$id1" ]; then
 	wait_until "$BOOT_TIMEOUT" markers_at_least "$log" $name 1
 	is "$(markers "$log" $name)" 1 "$name: domain $id1 reached its /init"
-	# It reboots 5 s after its marker; the monitor builds it again.
+	# It reboots 10 s after its marker; the monitor builds it again.
 	wait_until "$BOOT_TIMEOUT" other_domid $name "$id1"
 	id2=$(domid_of $name)
 	ok_if "$name: after the guest rebooted, the name has a new domain (${id2:-none}, was $id1)" \
@@ -76,19 +76,27 @@ if [ -n "$id1" ]; then
 	is "$(state "$id1")" gone "$name: the old domain $id1 is gone"
 	wait_until "$BOOT_TIMEOUT" markers_at_least "$log" $name 2
 	is "$(markers "$log" $name)" 2 "$name: the new domain ${id2:-?} booted again to its /init"
+	# It would reboot again, and be restarted again, for ever: hold the
+	# monitor now (it is idle, waiting), see the guest reboot by itself
+	# once more, destroy it by name and let the monitor go on: it finds
+	# the domain gone and ends.
+	mpid=$(sed -n 's/.*pvbuild-monitor\[\([0-9]*\)\].*/\1/p' "$(mon_log $name)" | tail -n 1)
+	kill -STOP "${mpid:-0}" 2>/dev/null
 	like "$(cat "$(mon_log $name)")" "domain $id1: shut down (reboot, code 1): action restart" \
 		"$name: the monitor saw the reboot and restarted"
 	like "$(cat "$(mon_log $name)")" "restarted as domain ${id2:-?}" "$name: its log names the new domain"
 	like "$(pvbuild list $name 2>&1)" " yes" "$name: the restarted domain is marked as pvbuild's"
-	# Before it reboots again: ask it to power off (by name).
-	pvbuild shutdown -w $name >"$W/$name.sd" 2>&1
-	is "$?" 0 "$name: pvbuild shutdown -w $name"
-	like "$(cat "$W/$name.sd")" "shut down (poweroff)" "$name: it waited for the poweroff"
+	ok_if "$name: the monitor (pid ${mpid:-?}) is still there" kill -0 "${mpid:-0}"
+	wait_until 60 state_is "${id2:-0}" "shutdown:*"
+	is "$(state "${id2:-0}")" shutdown:reboot "$name: domain ${id2:-?} rebooted by itself again"
+	ok_if "$name: pvbuild destroy $name (by name)" pvbuild destroy $name
+	kill -CONT "${mpid:-0}" 2>/dev/null
 	wait_until 60 no_domid $name
-	ok_if "$name: on_poweroff=destroy: no domain has the name" no_domid $name
+	ok_if "$name: no domain has the name" no_domid $name
 	is "$(state "${id2:-0}")" gone "$name: domain ${id2:-?} is gone"
 	wait_until 30 log_has "$(mon_log $name)" "exiting"
-	like "$(cat "$(mon_log $name)")" "destroyed; done" "$name: the monitor destroyed it and exited"
+	like "$(cat "$(mon_log $name)")" "destroyed by someone else; nothing left to watch" \
+		"$name: the monitor saw it gone and ended"
 	settle_memory "$free_before"
 	is "$(free_mib)" "$free_before" "$name: xl info's free memory is back to $free_before MiB"
 	show_mon $name
@@ -129,6 +137,8 @@ diag "time: $name $(since "$t") s"
 name=l3-wait
 t=$(now)
 life_cfg $name wait destroy destroy destroy
+settle_memory "$FREE0"
+free_before=$(free_mib)
 log=$LOGDIR/guest-$name.log
 life_create $name "$W/$name.cfg"
 is "$?" 0 "$name: pvbuild create CONFIG"
@@ -162,15 +172,33 @@ if [ -n "$id" ]; then
 	fi
 	ok_if "$name: xl shutdown $name" xl shutdown $name
 	wait_until 60 state_is "$id" gone
-	is "$(state "$id")" gone "$name: the guest powered off on xl's request; the monitor destroyed it"
+	is "$(state "$id")" gone "$name: the guest powered off on xl's request; on_poweroff=destroy: the monitor destroyed it"
 	like "$(cat "$log" | tr -d '\r')" "pvbuild-domu: asked to power off" "$name: the guest's /init saw the request"
+	wait_until 30 log_has "$(mon_log $name)" "exiting"
+	like "$(cat "$(mon_log $name)")" "destroyed; done" "$name: the monitor destroyed it and exited"
+	settle_memory "$free_before"
+	is "$(free_mib)" "$free_before" "$name: nothing left: xl info's free memory is back to $free_before MiB"
 	show_mon $name
+
+	# pvbuild shutdown -w by name.
+	life_create $name "$W/$name.cfg"
+	id=$(created_id $name)
+	if [ -n "$id" ]; then
+		wait_until "$BOOT_TIMEOUT" markers_at_least "$log" $name 2
+		pvbuild shutdown -w $name >"$W/$name.sd" 2>&1
+		is "$?" 0 "$name: pvbuild shutdown -w $name (domain $id)"
+		like "$(cat "$W/$name.sd")" "shut down (poweroff)" "$name: it waited for the poweroff"
+		wait_until 60 state_is "$id" gone
+		is "$(state "$id")" gone "$name: on_poweroff=destroy: domain $id is gone"
+	else
+		fail_ok "$name: create for shutdown: $(head -n 1 "$W/$name.err")"
+	fi
 
 	# pvbuild reboot by name, and on_reboot=destroy.
 	life_create $name "$W/$name.cfg"
 	id=$(created_id $name)
 	if [ -n "$id" ]; then
-		wait_until "$BOOT_TIMEOUT" markers_at_least "$log" $name 2
+		wait_until "$BOOT_TIMEOUT" markers_at_least "$log" $name 3
 		pvbuild reboot -w $name >"$W/$name.rb" 2>&1
 		is "$?" 0 "$name: pvbuild reboot -w $name (domain $id)"
 		like "$(cat "$W/$name.rb")" "shut down (reboot)" "$name: the guest rebooted on request"
@@ -180,6 +208,43 @@ if [ -n "$id" ]; then
 	else
 		fail_ok "$name: second create: $(head -n 1 "$W/$name.err")"
 	fi
+else
+	fail_ok "$name: no domain id: $(head -n 1 "$W/$name.err")"
+	show "$W/$name.err"
+fi
+diag "time: $name $(since "$t") s"
+
+# --- on_reboot=rename-restart: the old domain is kept under a new name ----
+name=l5-rename
+t=$(now)
+life_cfg $name reboot destroy rename-restart destroy
+log=$LOGDIR/guest-$name.log
+# The kept domain and its successor both hold memory: 160 MiB each fits.
+life_create $name "$W/$name.cfg" memory=160
+is "$?" 0 "$name: pvbuild create CONFIG"
+id1=$(created_id $name)
+if [ -n "$id1" ]; then
+	wait_until "$BOOT_TIMEOUT" other_domid $name "$id1"
+	id2=$(domid_of $name)
+	ok_if "$name: after the reboot the name has a new domain (${id2:-none}, was $id1)" \
+		sh -c "[ -n '$id2' ] && [ '$id2' != '$id1' ]"
+	renamed=$(xl list 2>/dev/null | awk -v n="$name-" 'index($1, n) == 1 { print $1 }' | head -n 1)
+	like "${renamed:-none}" "$name-20" "$name: the old domain is kept as $name-YYYYMMDDTHHMMZ (${renamed:-none})"
+	is "$(domid_of "${renamed:-none}")" "$id1" "$name: under that name it is domain $id1"
+	is "$(state "$id1")" shutdown:reboot "$name: as it stopped (shut down: reboot)"
+	wait_until "$BOOT_TIMEOUT" markers_at_least "$log" $name 2
+	is "$(markers "$log" $name)" 2 "$name: the new domain booted to its /init"
+	# As in l1: hold the monitor before the new one reboots again.
+	mpid=$(sed -n 's/.*pvbuild-monitor\[\([0-9]*\)\].*/\1/p' "$(mon_log $name)" | tail -n 1)
+	kill -STOP "${mpid:-0}" 2>/dev/null
+	ok_if "$name: pvbuild destroy $name (the new one)" pvbuild destroy $name
+	kill -CONT "${mpid:-0}" 2>/dev/null
+	wait_until 60 no_domid $name
+	ok_if "$name: the new one is gone" no_domid $name
+	ok_if "$name: pvbuild destroy ${renamed:-none} (the kept one, by its new name)" pvbuild destroy "${renamed:-none}"
+	wait_until 60 state_is "$id1" gone
+	is "$(state "$id1")" gone "$name: domain $id1 is gone too"
+	show_mon $name
 else
 	fail_ok "$name: no domain id: $(head -n 1 "$W/$name.err")"
 	show "$W/$name.err"
