@@ -170,8 +170,17 @@ if [ -n "$id" ]; then
 	if grep -q "feature-poweroff" "$log"; then
 		diag "$name: the guest could not write control/feature-poweroff: $(grep -m1 feature-poweroff "$log" | tr -d '\r')"
 	fi
+	# pvbuild console NAME, attached while the guest waits, sees its
+	# last words and ends when it is gone.
+	timeout "$(scaled 120)" pvbuild console $name >"$W/$name.con" 2>"$W/$name.conerr" &
+	con_pid=$!
+	sleep 2
 	ok_if "$name: xl shutdown $name" xl shutdown $name
 	wait_until 60 state_is "$id" gone
+	wait "$con_pid"
+	is "$?" 0 "$name: pvbuild console $name ended by itself when the guest went"
+	like "$(tr -d '\r' <"$W/$name.con")" "pvbuild-domu: asked to power off" "$name: pvbuild console showed the guest's last line"
+	like "$(cat "$W/$name.conerr")" "domain $id" "$name: and said what became of domain $id: $(head -n 1 "$W/$name.conerr")"
 	is "$(state "$id")" gone "$name: the guest powered off on xl's request; on_poweroff=destroy: the monitor destroyed it"
 	like "$(cat "$log" | tr -d '\r')" "pvbuild-domu: asked to power off" "$name: the guest's /init saw the request"
 	wait_until 30 log_has "$(mon_log $name)" "exiting"
