@@ -263,6 +263,10 @@ struct pvb_config {
     enum pvb_p2m_placement p2m;
     uint64_t p2m_vaddr;          /* with PVB_P2M_ADDRESS */
     bool ramdisk_keep_compressed;
+    /* xl's on_poweroff, on_reboot, on_watchdog, on_crash as written (or
+     * NULL); pvb_lifecycle_policy_from_config (pvbuild/lifecycle.h)
+     * reads them. */
+    char *on_poweroff, *on_reboot, *on_watchdog, *on_crash;
 };
 
 void pvb_config_init(struct pvb_config *cfg);

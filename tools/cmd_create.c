@@ -2,7 +2,9 @@
 #include "cli.h"
 #include "json.h"
 #include "report.h"
+#include "vm.h"
 #include "pvbuild.h"
+#include "pvbuild/lifecycle.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -32,10 +34,18 @@ static void create_usage(FILE *f)
 "                       where the P->M list goes: the kernel's INIT_P2M address\n"
 "                       (default), ADDR, or inside the initial mapping\n"
 "  --name=NAME          the domain's name\n"
-"  --paused             (xen) leave the domain paused\n"
-"  --console            (xen) copy the guest's console to stdout until it shuts down\n"
+"  -p, --paused         (xen) leave the domain paused (and start no monitor)\n"
+"  -c, --console        (xen) show the guest's console until it shuts down:\n"
+"                       xenconsoled's pty, or the ring where none runs\n"
+"  -F, --foreground     (xen) run the monitor in this process, not as a daemon\n"
+"  -e, --no-monitor     (xen) leave no monitor: on_* actions are not applied\n"
+"  --on-poweroff=A, --on-reboot=A, --on-watchdog=A, --on-crash=A\n"
+"                       what the monitor does (destroy, restart, rename-restart,\n"
+"                       preserve, coredump-destroy, coredump-restart)\n"
+"  -n, --dry-run        parse, plan and print; build nothing, on any host\n"
 "  --no-verify          do not run the verifier before the domain runs\n"
 "  --json               print one JSON object\n"
+"  -q, --quiet          print only errors (no layout report, no notes)\n"
 "  -v, --verbose        also print informational messages\n"
 "CONFIG is an xl domain config file (xl.cfg(5)); options override its keys,\n"
 "and KEY=VALUE arguments after it override single keys, as with xl create.\n", f);
@@ -47,6 +57,9 @@ struct create_opts {
     unsigned long vcpus;
     bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
     bool paused, console, no_verify;
+    bool dry_run, quiet, foreground, no_monitor;
+    const char *on_poweroff, *on_reboot, *on_watchdog, *on_crash;
+    struct console_attach *attach;   /* -c: opened before the guest runs */
 };
 
 static int parse_u64(const char *opt, const char *s, uint64_t *v)
@@ -84,14 +97,28 @@ static int apply_options(const struct create_opts *o, struct pvb_config *cfg,
         cfg->ramdisk_keep_compressed = true;
     if (o->p2m && (rc = pvb_p2m_parse(o->p2m, &cfg->p2m, &cfg->p2m_vaddr, err)) < 0)
         return rc;
+    if ((o->on_poweroff &&
+         (rc = pvb_config_set_string(&cfg->on_poweroff, o->on_poweroff, err)) < 0) ||
+        (o->on_reboot &&
+         (rc = pvb_config_set_string(&cfg->on_reboot, o->on_reboot, err)) < 0) ||
+        (o->on_watchdog &&
+         (rc = pvb_config_set_string(&cfg->on_watchdog, o->on_watchdog, err)) < 0) ||
+        (o->on_crash &&
+         (rc = pvb_config_set_string(&cfg->on_crash, o->on_crash, err)) < 0))
+        return rc;
     return 0;
 }
 
-static const char *pick_host(const char *asked)
+static const char *pick_host(const char *asked, bool quiet)
 {
     if (asked)
         return asked;
-    return access(PRIVCMD, F_OK) == 0 ? "xen" : "sim";
+    if (access(PRIVCMD, F_OK) == 0)
+        return "xen";
+    if (!quiet)
+        fprintf(stderr, "pvbuild: note: no Xen here (%s is missing): using the "
+                "simulated host (--host=sim); nothing will run\n", PRIVCMD);
+    return "sim";
 }
 
 static void print_text(const char *host, const struct pvb_domain *dom,
@@ -179,43 +206,6 @@ static void print_json(const char *host, const struct pvb_domain *dom,
     json_finish(&j);
 }
 
-/* Copy the guest's console to stdout until it shuts down, as xl create -c. */
-static int follow_console(pvb_host *h, const struct pvb_domain *dom)
-{
-    char buf[4096];
-    pvb_error err;
-    struct pvb_domain_state st;
-
-    for (;;) {
-        size_t got;
-        if (pvb_console_read(h, dom->domid, dom->build.console_mfn, buf,
-                             sizeof buf, &got, &err) < 0) {
-            cli_error("console: %s", err.msg);
-            return 1;
-        }
-        fwrite(buf, 1, got, stdout);
-        fflush(stdout);
-        if (got)
-            continue;
-        if (pvb_domain_state(h, dom->domid, &st, &err) < 0 || st.dying) {
-            cli_error("domain %u is gone", dom->domid);
-            return 0;
-        }
-        if (st.shutdown) {
-            /* Whatever it wrote before shutting down is in the ring now. */
-            if (pvb_console_read(h, dom->domid, dom->build.console_mfn, buf,
-                                 sizeof buf, &got, &err) == 0)
-                fwrite(buf, 1, got, stdout);
-            fflush(stdout);
-            cli_error("domain %u shut down (%s)", dom->domid,
-                      cli_shutdown_reason(st.shutdown_reason));
-            return 0;
-        }
-        struct timespec ts = { 0, 50 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
-    }
-}
-
 /* After a good build on Xen: tell xenstored, run it, maybe follow it. */
 static int start_domain(pvb_host *host, const struct create_opts *o,
                         const struct pvb_config *cfg, struct pvb_domain *dom)
@@ -229,6 +219,10 @@ static int start_domain(pvb_host *host, const struct create_opts *o,
         cli_error("%s", err.msg);
         return 1;
     }
+    if (rc == 0)
+        cli_mark_domain(dom->domid);
+    if (o->attach && console_prepare(dom->domid, dom->build.console_mfn, o->attach) < 0)
+        return 1;
     if (!o->paused && pvb_domain_unpause(host, dom->domid, &err) < 0) {
         cli_error("%s", err.msg);
         return 1;
@@ -237,7 +231,7 @@ static int start_domain(pvb_host *host, const struct create_opts *o,
 }
 
 static int build_and_report(const struct create_opts *o, const char *host_name,
-                            const struct pvb_config *cfg)
+                            const struct pvb_config *cfg, uint32_t *domid_out)
 {
     struct pvb_image_opts io = { .log = &cli_logger };
     struct pvb_ramdisk_opts ro = { .log = &cli_logger,
@@ -268,7 +262,7 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
     }
     if (o->json)
         print_json(host_name, &dom, cfg, &plan, o->no_verify ? NULL : &rep);
-    else
+    else if (!o->quiet)
         print_text(host_name, &dom, &plan, o->no_verify ? NULL : &rep);
     fflush(stdout);
     if (!o->no_verify && !rep.ok) {
@@ -280,9 +274,11 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
         if (start_domain(host, o, cfg, &dom) != 0)
             goto out;
         keep = true;
-        fprintf(stderr, "pvbuild: domain %u %s\n", dom.domid,
-                o->paused ? "built, paused" : "running");
-        status = o->console ? follow_console(host, &dom) : 0;
+        if (!o->quiet)
+            fprintf(stderr, "pvbuild: domain %u %s\n", dom.domid,
+                    o->paused ? "built, paused" : "running");
+        *domid_out = dom.domid;
+        status = 0;
     } else {
         status = 0;
     }
@@ -297,10 +293,65 @@ out:
     return status;
 }
 
+/* The monitor's restart: the same create path, again, quietly. */
+struct restart_ctx {
+    struct create_opts o;
+    const struct pvb_config *cfg;
+};
+
+static int restart_domain(void *opaque, uint32_t *domid, pvb_error *err)
+{
+    struct restart_ctx *rc = opaque;
+    *domid = 0;
+    if (build_and_report(&rc->o, "xen", rc->cfg, domid) != 0 || !*domid) {
+        snprintf(err->msg, sizeof err->msg, "building the domain again failed "
+                 "(the lines before say why)");
+        return err->code = -EIO;
+    }
+    return 0;
+}
+
+/* After create on Xen: the monitor (unless -p/-e) and the console (-c). */
+static int after_create(const struct create_opts *o, const struct pvb_config *cfg,
+                        const struct pvb_lifecycle_policy *policy, uint32_t domid,
+                        struct console_attach *ca)
+{
+    struct restart_ctx rctx = { .o = *o, .cfg = cfg };
+    rctx.o.paused = rctx.o.console = false;
+    rctx.o.attach = NULL;
+    struct vm_monitor m = { .name = cfg->name, .policy = *policy,
+                            .restart = restart_domain, .ctx = &rctx,
+                            .console_fd = ca->fd };
+    bool monitor = !o->paused && !o->no_monitor;
+
+    if (monitor && o->foreground) {
+        if (o->console) {
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid < 0) {
+                cli_error("create: fork for the console: %s", strerror(errno));
+            } else if (pid == 0) {
+                _exit(console_follow(ca));
+            }
+            console_release(ca);
+        }
+        return monitor_foreground(&m, domid);
+    }
+    int status = 0;
+    if (monitor && monitor_daemon(&m, domid) != 0)
+        status = 1;
+    if (o->console) {
+        int r = console_follow(ca);
+        status = status ? status : r;
+    }
+    return status;
+}
+
 int cmd_create(int argc, char **argv)
 {
     enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
-           O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_PAUSED, O_CONSOLE, O_NOVERIFY };
+           O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_NOVERIFY,
+           O_ONPOWEROFF, O_ONREBOOT, O_ONWATCHDOG, O_ONCRASH };
     static const struct option opts[] = {
         { "host", required_argument, NULL, O_HOST },
         { "kernel", required_argument, NULL, O_KERNEL },
@@ -313,8 +364,16 @@ int cmd_create(int argc, char **argv)
         { "p2m-vaddr", required_argument, NULL, O_P2M },
         { "name", required_argument, NULL, O_NAME },
         { "json", no_argument, NULL, O_JSON },
-        { "paused", no_argument, NULL, O_PAUSED },
-        { "console", no_argument, NULL, O_CONSOLE },
+        { "paused", no_argument, NULL, 'p' },
+        { "console", no_argument, NULL, 'c' },
+        { "foreground", no_argument, NULL, 'F' },
+        { "no-monitor", no_argument, NULL, 'e' },
+        { "dry-run", no_argument, NULL, 'n' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "on-poweroff", required_argument, NULL, O_ONPOWEROFF },
+        { "on-reboot", required_argument, NULL, O_ONREBOOT },
+        { "on-watchdog", required_argument, NULL, O_ONWATCHDOG },
+        { "on-crash", required_argument, NULL, O_ONCRASH },
         { "no-verify", no_argument, NULL, O_NOVERIFY },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -324,7 +383,7 @@ int cmd_create(int argc, char **argv)
     uint64_t v = 0;
     int c;
 
-    while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+vhpcFenq", opts, NULL)) != -1) {
         switch (c) {
         case O_HOST: o.host = optarg; break;
         case O_KERNEL: o.kernel = optarg; break;
@@ -334,8 +393,16 @@ int cmd_create(int argc, char **argv)
         case O_NAME: o.name = optarg; break;
         case O_P2M: o.p2m = optarg; break;
         case O_JSON: o.json = true; break;
-        case O_PAUSED: o.paused = true; break;
-        case O_CONSOLE: o.console = true; break;
+        case 'p': o.paused = true; break;
+        case 'c': o.console = true; break;
+        case 'F': o.foreground = true; break;
+        case 'e': o.no_monitor = true; break;
+        case 'n': o.dry_run = true; break;
+        case 'q': o.quiet = true; cli_verbosity = -1; break;
+        case O_ONPOWEROFF: o.on_poweroff = optarg; break;
+        case O_ONREBOOT: o.on_reboot = optarg; break;
+        case O_ONWATCHDOG: o.on_watchdog = optarg; break;
+        case O_ONCRASH: o.on_crash = optarg; break;
         case O_NOVERIFY: o.no_verify = true; break;
         case O_MEMORY:
             if (parse_u64("memory", optarg, &o.memory) < 0)
@@ -393,14 +460,35 @@ int cmd_create(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    const char *host = pick_host(o.host);
-    if (strcmp(host, "sim") == 0 && (o.paused || o.console)) {
-        cli_error("create: --paused and --console are for --host=xen: a domain on the "
-                  "simulated host never runs");
+    struct pvb_lifecycle_policy policy;
+    if (pvb_lifecycle_policy_from_config(&cfg, optind < argc ? argv[optind] : NULL,
+                                         &policy, &err) < 0) {
+        cli_error("create: %s", err.msg);
+        goto out;
+    }
+    if (o.dry_run) {
+        status = dry_run(&cfg, &policy, o.json);
+        goto out;
+    }
+    const char *host = pick_host(o.host, o.quiet);
+    if (strcmp(host, "sim") == 0 && (o.paused || o.console || o.foreground)) {
+        cli_error("create: -p/--paused, -c/--console and -F/--foreground are for "
+                  "--host=xen: a domain on the simulated host never runs");
         status = EXIT_USAGE;
         goto out;
     }
-    status = build_and_report(&o, host, &cfg);
+    bool on_xen = strcmp(host, "xen") == 0;
+    if (on_xen && cli_name_is_free("create", cfg.name) < 0)
+        goto out;
+    struct console_attach ca = { .fd = -1 };
+    if (o.console)
+        o.attach = &ca;
+    uint32_t domid = 0;
+    status = build_and_report(&o, host, &cfg, &domid);
+    if (status == 0 && on_xen)
+        status = after_create(&o, &cfg, &policy, domid, &ca);
+    else
+        console_release(&ca);
 out:
     pvb_config_free(&cfg);
     return status;

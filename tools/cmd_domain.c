@@ -1,25 +1,13 @@
 /* pvbuild verify / destroy: commands on an existing domain. */
 #include "cli.h"
 #include "report.h"
+#include "vm.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int parse_domid(const char *cmd, const char *s, uint32_t *domid)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || errno || v == 0 || v >= 0x7ff0) {
-        cli_error("%s: '%s' is not a domain id (1..32751)", cmd, s);
-        return -1;
-    }
-    *domid = (uint32_t)v;
-    return 0;
-}
 
 int cmd_verify(int argc, char **argv)
 {
@@ -40,7 +28,7 @@ int cmd_verify(int argc, char **argv)
         case 'k': kernel = optarg; break;
         case 'j': json = true; break;
         case 'h':
-            puts("Usage: pvbuild verify [--host=xen] [--kernel=FILE] [--json] DOMID\n"
+            puts("Usage: pvbuild verify [--host=xen] [--kernel=FILE] [--json] NAME|DOMID\n"
                  "Check a built, paused domain against the PV boot ABI.\n"
                  "  --kernel=FILE  also check against the kernel's notes (entry, INIT_P2M)\n"
                  "  --json         print one JSON object");
@@ -51,11 +39,11 @@ int cmd_verify(int argc, char **argv)
     }
     uint32_t domid;
     if (optind != argc - 1) {
-        cli_error("verify: give one DOMID (see pvbuild verify --help)");
+        cli_error("verify: give one NAME or DOMID (see pvbuild verify --help)");
         return EXIT_USAGE;
     }
-    if (parse_domid("verify", argv[optind], &domid) < 0)
-        return EXIT_USAGE;
+    if (cli_domain_arg("verify", argv[optind], &domid) < 0)
+        return 1;
 
     struct pvb_image_opts io = { .log = &cli_logger };
     pvb_image *img = NULL;
@@ -101,7 +89,7 @@ int cmd_destroy(int argc, char **argv)
         switch (c) {
         case 'H': host_name = optarg; break;
         case 'h':
-            puts("Usage: pvbuild destroy [--host=xen] DOMID\nDestroy a domain.");
+            puts("Usage: pvbuild destroy [--host=xen] NAME|DOMID\nDestroy a domain.");
             return 0;
         default:
             return EXIT_USAGE;
@@ -109,11 +97,11 @@ int cmd_destroy(int argc, char **argv)
     }
     uint32_t domid;
     if (optind != argc - 1) {
-        cli_error("destroy: give one DOMID");
+        cli_error("destroy: give one NAME or DOMID");
         return EXIT_USAGE;
     }
-    if (parse_domid("destroy", argv[optind], &domid) < 0)
-        return EXIT_USAGE;
+    if (cli_domain_arg("destroy", argv[optind], &domid) < 0)
+        return 1;
     pvb_host *host = NULL;
     pvb_error err;
     int status = 0;

@@ -5,5 +5,8 @@ tools_pvbuild_SOURCES = \
 	%reldir%/cmd_inspect.c \
 	%reldir%/cmd_create.c \
 	%reldir%/cmd_domain.c \
-	%reldir%/report.c %reldir%/report.h
+	%reldir%/report.c %reldir%/report.h \
+	%reldir%/vm.h %reldir%/domarg.c %reldir%/cmd_list.c \
+	%reldir%/cmd_shutdown.c %reldir%/console.c %reldir%/monitor.c \
+	%reldir%/dryrun.c
 tools_pvbuild_LDADD = lib/libpvbuild.la

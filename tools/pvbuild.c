@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "vm.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -63,13 +64,23 @@ static void usage(FILE *f)
 "Commands:\n"
 "  inspect [--json] [--max-output=SIZE] KERNEL\n"
 "                 show what a kernel image is and what its Xen notes ask for\n"
-"  create [--host=sim|xen] [--json] [--kernel=F] [--ramdisk=F] [--cmdline=S]\n"
-"         [--memory=MiB] [--vcpus=N] [--p2m-vaddr=ADDR|inside] [CONFIG [K=V...]]\n"
+"  create [-c] [-p] [-n] [-q] [-v] [-F] [-e] [--host=sim|xen] [--json]\n"
+"         [--kernel=F] [--ramdisk=F] [--cmdline=S] [--memory=MiB] [--vcpus=N]\n"
+"         [--p2m-vaddr=ADDR|inside] [CONFIG [K=V...]]\n"
 "                 build a domain, print its layout, start_info and the\n"
-"                 verifier's verdict; on Xen, start it (--paused, --console)\n"
-"  verify [--kernel=F] [--json] DOMID\n"
+"                 verifier's verdict; on Xen, start it and leave a monitor\n"
+"                 that applies on_poweroff/on_reboot/on_watchdog/on_crash\n"
+"  list [--json] [NAME|DOMID...]\n"
+"                 the domains Xen has, and which pvbuild built\n"
+"  console NAME|DOMID\n"
+"                 show a guest's console (through xenconsoled's pty)\n"
+"  shutdown [-w] NAME|DOMID\n"
+"  reboot [-w] NAME|DOMID\n"
+"                 ask a guest to power off or reboot (xenstore control node)\n"
+"  verify [--kernel=F] [--json] NAME|DOMID\n"
 "                 check a built, paused Xen domain against the PV boot ABI\n"
-"  destroy DOMID  destroy a Xen domain\n"
+"  destroy NAME|DOMID\n"
+"                 destroy a Xen domain\n"
 "\n"
 "Run 'pvbuild COMMAND --help' for a command's options; see pvbuild(1).\n", f);
 }
@@ -114,6 +125,12 @@ int main(int argc, char **argv)
         return cmd_verify(argc, argv);
     if (strcmp(cmd, "destroy") == 0)
         return cmd_destroy(argc, argv);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc, argv);
+    if (strcmp(cmd, "console") == 0)
+        return cmd_console(argc, argv);
+    if (strcmp(cmd, "shutdown") == 0 || strcmp(cmd, "reboot") == 0)
+        return cmd_shutdown(argc, argv);
     if (strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;

@@ -21,6 +21,10 @@ void pvb_config_free(struct pvb_config *cfg)
     free(cfg->kernel);
     free(cfg->ramdisk);
     free(cfg->cmdline);
+    free(cfg->on_poweroff);
+    free(cfg->on_reboot);
+    free(cfg->on_watchdog);
+    free(cfg->on_crash);
     pvb_config_init(cfg);
 }
 

@@ -184,6 +184,14 @@ static void commit(struct pvb_config *cfg, struct xl_values *v)
         cfg->p2m = v->cfg.p2m;
         cfg->p2m_vaddr = v->cfg.p2m_vaddr;
     }
+    if (v->cfg.on_poweroff)
+        commit_string(&cfg->on_poweroff, &v->cfg.on_poweroff);
+    if (v->cfg.on_reboot)
+        commit_string(&cfg->on_reboot, &v->cfg.on_reboot);
+    if (v->cfg.on_watchdog)
+        commit_string(&cfg->on_watchdog, &v->cfg.on_watchdog);
+    if (v->cfg.on_crash)
+        commit_string(&cfg->on_crash, &v->cfg.on_crash);
 }
 
 int pvb_config_read_xl(struct pvb_config *cfg, const char *path,

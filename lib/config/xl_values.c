@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 static const char *const known_keys[] = {
     "name", "type", "builder", "kernel", "ramdisk", "cmdline", "root",
     "extra", "memory", "maxmem", "vcpus", "maxvcpus", "p2m_vaddr",
+    "on_poweroff", "on_reboot", "on_watchdog", "on_crash",
 };
 
 bool xl_is_known_key(const char *key)
@@ -251,6 +253,22 @@ int xl_get_values(struct xl_reader *rd, struct xl_values *v,
             snprintf(what, sizeof what, "%s: p2m_vaddr", rd->path);
             return fail_prefix(rd->err, r, what);
         }
+    }
+
+    /* The lifecycle actions stay text here: lib/toolstack reads them with
+     * libxl, which the config reader does not link. */
+    static const struct { const char *key; size_t off; } actions[] = {
+        { "on_poweroff", offsetof(struct pvb_config, on_poweroff) },
+        { "on_reboot", offsetof(struct pvb_config, on_reboot) },
+        { "on_watchdog", offsetof(struct pvb_config, on_watchdog) },
+        { "on_crash", offsetof(struct pvb_config, on_crash) },
+    };
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+        if ((r = get_string(rd, actions[i].key, &s)) < 0)
+            return r;
+        if (s && pvb_config_set_string((char **)((char *)&v->cfg + actions[i].off),
+                                       s, rd->err) < 0)
+            return fail_prefix(rd->err, -ENOMEM, rd->path);
     }
     return 0;
 }

@@ -1,2 +1,2 @@
-TESTS += %reldir%/inspect.sh %reldir%/create.sh %reldir%/edges.sh
-EXTRA_DIST += %reldir%/inspect.sh %reldir%/create.sh %reldir%/edges.sh
+TESTS += %reldir%/inspect.sh %reldir%/create.sh %reldir%/edges.sh %reldir%/life.sh
+EXTRA_DIST += %reldir%/inspect.sh %reldir%/create.sh %reldir%/edges.sh %reldir%/life.sh

@@ -344,8 +344,9 @@ static void test_overrides(void)
     is_str(cfg.ramdisk, "/boot/initrd.img", "ramdisk override");
     is_u64(logged.warnings, 1, "one warning");
     is_str(logged.last, path_in("%s: ignoring keys pvbuild does not act on: "
-                                "on_crash, vif", path),
+                                "vif", path),
            "override keys are listed too");
+    is_str(cfg.on_crash, "preserve", "on_crash override: kept as text for the lifecycle policy");
 
     static const char *const tricky[] = {
         "cmdline=a \"quoted\" back\\slash",
@@ -466,9 +467,10 @@ static void test_keys(void)
     is_u64(logged.warnings, 1, "exactly one warning for several unknown keys");
     is_str(logged.last,
            path_in("%s: ignoring keys pvbuild does not act on: cpu_weight, "
-                   "disk, on_crash, on_poweroff, pci.x, vif", path),
+                   "disk, pci.x, vif", path),
            "each key once, sorted; none from comments or strings");
     is_str(cfg.cmdline, "usb = 1 sdl = 0", "extra with = inside the string");
+    is_str(cfg.on_poweroff, "destroy", "on_poweroff read as written");
     pvb_config_free(&cfg);
 
     pvb_config_init(&cfg);

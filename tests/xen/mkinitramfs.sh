@@ -170,6 +170,36 @@ done
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 echo "pvbuild-domu: marker=$marker cpus=$cpus memtotal_kb=$mem" >/dev/hvc0
+
+# --- lifecycle (tests/xen/scen_life.sh) ------------------------------------
+# pvbuild_action= on the command line says what the guest does after its
+# marker: poweroff (the default), reboot (itself, after 10 seconds),
+# crash (a kernel panic: Xen's SHUTDOWN_crash), or wait (until asked
+# through xenstore's control/shutdown).  A request from dom0 reaches us
+# as the kernel runs busybox's poweroff/reboot, which signal init:
+# USR2 (poweroff) and TERM (reboot); `wait` returns on a trapped signal.
+action=poweroff
+for arg in $(cat /proc/cmdline); do
+	case $arg in pvbuild_action=*) action=${arg#pvbuild_action=} ;; esac
+done
+trap 'echo "pvbuild-domu: asked to power off" >/dev/hvc0; sync; poweroff -f' USR2
+trap 'echo "pvbuild-domu: asked to reboot" >/dev/hvc0; sync; reboot -f' TERM
+case $action in
+reboot)
+	sleep 10 &
+	wait $!
+	echo "pvbuild-domu: rebooting" >/dev/hvc0
+	reboot -f ;;
+crash)
+	echo "pvbuild-domu: crashing" >/dev/hvc0
+	echo c >/proc/sysrq-trigger ;;
+wait)
+	while :; do
+		sleep 1 &
+		wait $!
+	done ;;
+esac
+# --- end of lifecycle -------------------------------------------------------
 sync
 poweroff -f
 EOF
@@ -189,6 +219,7 @@ done
 
 # --- The scenarios and the TAP helpers they use.
 add_file "$here/scenarios.sh" /scenarios.sh
+add_file "$here/scen_life.sh" /scen_life.sh
 chmod 755 "$root/scenarios.sh"
 add_file "$top_srcdir/tests/lib.sh" /lib/tap.sh
 

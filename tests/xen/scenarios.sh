@@ -301,12 +301,13 @@ pvb_debian c2-elf-2cpu-slot3 "$ELF" 2 0x18000000000 0x18000000000 c2
 
 # pvbuild create --console: the console ring copied to stdout until the
 # guest shuts down.  xenconsoled would consume the same ring, so it stops
-# for this one.
+# for this one (pvbuild then reads the ring itself).  -e: no monitor, so
+# the domain stays for pvbuild to see how it shut down.
 t=$(now)
 name=console
 kill "$(cat /run/xenconsoled.pid)" 2>/dev/null
 wait_until 10 sh -c '! pidof xenconsoled'
-timeout "$(scaled "$BOOT_TIMEOUT")" pvbuild create --host=xen --console --name=$name --kernel="$ELF" \
+timeout "$(scaled "$BOOT_TIMEOUT")" pvbuild create --host=xen --console -e --name=$name --kernel="$ELF" \
 	--ramdisk="$RD" --memory=$MEM --cmdline="$(cmdline_for console)" \
 	>"$W/$name.out" 2>"$W/$name.err"
 rc=$?
@@ -440,6 +441,7 @@ else
 	fail_ok "f) layout comparison: needs both xlref and b1-bz-1cpu read back"
 fi
 
+. "${0%/*}/scen_life.sh" # whole VMs: monitor, on_* actions, xl, list, console
 # ---------------------------------------------------------------------------
 # g) timing: a measurement, not an assertion.
 bench() { # WHAT PVBUILD_TIMEFILE XL_TIMEFILE

@@ -1,0 +1,120 @@
+/* pvbuild list: the domains Xen has, as xl list shows them, and whether
+ * pvbuild built them. */
+#include "cli.h"
+#include "json.h"
+#include "vm.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* xl's state letters: running, blocked, paused, shutdown, crashed, dying. */
+static void state_letters(const struct pvb_domain_entry *d, char out[7])
+{
+    snprintf(out, 7, "%c%c%c%c%c%c", d->running ? 'r' : '-', d->blocked ? 'b' : '-',
+             d->paused ? 'p' : '-', d->shutdown && !d->crashed ? 's' : '-',
+             d->crashed ? 'c' : '-', d->dying ? 'd' : '-');
+}
+
+static const char *reason_word(const struct pvb_domain_entry *d)
+{
+    static const char *const w[] = { "poweroff", "reboot", "suspend", "crash",
+                                     "watchdog", "soft_reset" };
+    if (!d->shutdown)
+        return NULL;
+    return d->shutdown_reason < sizeof w / sizeof w[0] ? w[d->shutdown_reason] : "other";
+}
+
+int cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    bool json = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'h':
+            puts("Usage: pvbuild list [--json] [NAME|DOMID...]\n"
+                 "List the domains Xen has: id, name, memory, vCPUs, state (xl's letters:\n"
+                 "r running, b blocked, p paused, s shut down, c crashed, d dying) and\n"
+                 "whether pvbuild built it.\n"
+                 "  --json  print one JSON array");
+            return 0;
+        default:
+            return EXIT_USAGE;
+        }
+    }
+
+    pvb_lifecycle *lc;
+    pvb_error err;
+    struct pvb_domain_entry *all = NULL;
+    size_t n = 0;
+    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0) {
+        cli_error("list: %s", err.msg);
+        return 1;
+    }
+    int status = 0;
+    if (optind < argc) {
+        all = calloc((size_t)(argc - optind), sizeof *all);
+        for (int i = optind; all && i < argc; i++) {
+            uint32_t id;
+            if (pvb_lifecycle_find(lc, argv[i], &id, &err) < 0 ||
+                pvb_lifecycle_domain(lc, id, &all[n], &err) < 0) {
+                cli_error("list: %s", err.msg);
+                status = 1;
+                continue;
+            }
+            n++;
+        }
+    } else if (pvb_lifecycle_list(lc, &all, &n, &err) < 0) {
+        cli_error("list: %s", err.msg);
+        status = 1;
+    }
+    pvb_lifecycle_close(lc);
+
+    if (json) {
+        struct json j;
+        json_start(&j, stdout);
+        json_array(&j, NULL);
+        for (size_t i = 0; i < n; i++) {
+            const struct pvb_domain_entry *d = &all[i];
+            char st[7];
+            state_letters(d, st);
+            json_object(&j, NULL);
+            json_uint(&j, "domid", d->domid);
+            json_string(&j, "name", d->name);
+            json_uint(&j, "memory_mib", d->memory_kib / 1024);
+            json_uint(&j, "vcpus", d->vcpus);
+            json_string(&j, "state", st);
+            if (reason_word(d))
+                json_string(&j, "shutdown_reason", reason_word(d));
+            else
+                json_null(&j, "shutdown_reason");
+            json_uint(&j, "cpu_time_s", d->cpu_time_ns / 1000000000u);
+            json_bool(&j, "pvbuild", d->by_pvbuild);
+            json_object_end(&j);
+        }
+        json_array_end(&j);
+        json_finish(&j);
+    } else {
+        printf("%-32s %5s %7s %5s %6s %9s %s\n", "Name", "ID", "Mem", "VCPUs",
+               "State", "Time(s)", "pvbuild");
+        for (size_t i = 0; i < n; i++) {
+            const struct pvb_domain_entry *d = &all[i];
+            char st[7];
+            state_letters(d, st);
+            printf("%-32s %5u %7" PRIu64 " %5u %6s %9.1f %s\n",
+                   d->name[0] ? d->name : "-", d->domid, d->memory_kib / 1024,
+                   d->vcpus, st, (double)d->cpu_time_ns / 1e9,
+                   d->by_pvbuild ? "yes" : "no");
+        }
+    }
+    free(all);
+    return status;
+}
