@@ -1,5 +1,6 @@
 /* pvbuild create: build a domain from a kernel (and an xl config file). */
 #include "cli.h"
+#include "create_vm.h"
 #include "json.h"
 #include "report.h"
 #include "pvbuild.h"
@@ -35,6 +36,7 @@ static void create_usage(FILE *f)
 "  --paused             (xen) leave the domain paused\n"
 "  --console            (xen) copy the guest's console to stdout until it shuts down\n"
 "  --no-verify          do not run the verifier before the domain runs\n"
+"  --ignore-unsupported build without the keys pvbuild cannot give (pci, vfb, ...)\n"
 "  --json               print one JSON object\n"
 "  -v, --verbose        also print informational messages\n"
 "CONFIG is an xl domain config file (xl.cfg(5)); options override its keys,\n"
@@ -46,7 +48,8 @@ struct create_opts {
     uint64_t memory, maxmem;
     unsigned long vcpus;
     bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
-    bool paused, console, no_verify;
+    bool paused, console, no_verify, ignore_unsupported;
+    pvb_vm *vm;                /* the config's devices and actions */
 };
 
 static int parse_u64(const char *opt, const char *s, uint64_t *v)
@@ -229,6 +232,8 @@ static int start_domain(pvb_host *host, const struct create_opts *o,
         cli_error("%s", err.msg);
         return 1;
     }
+    if (create_vm_start(o->vm, dom, cfg, rc == 0) != 0)
+        return 1;
     if (!o->paused && pvb_domain_unpause(host, dom->domid, &err) < 0) {
         cli_error("%s", err.msg);
         return 1;
@@ -300,7 +305,8 @@ out:
 int cmd_create(int argc, char **argv)
 {
     enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
-           O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_PAUSED, O_CONSOLE, O_NOVERIFY };
+           O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_PAUSED, O_CONSOLE, O_NOVERIFY,
+           O_IGNORE_UNSUPPORTED };
     static const struct option opts[] = {
         { "host", required_argument, NULL, O_HOST },
         { "kernel", required_argument, NULL, O_KERNEL },
@@ -316,6 +322,7 @@ int cmd_create(int argc, char **argv)
         { "paused", no_argument, NULL, O_PAUSED },
         { "console", no_argument, NULL, O_CONSOLE },
         { "no-verify", no_argument, NULL, O_NOVERIFY },
+        { "ignore-unsupported", no_argument, NULL, O_IGNORE_UNSUPPORTED },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
@@ -337,6 +344,7 @@ int cmd_create(int argc, char **argv)
         case O_PAUSED: o.paused = true; break;
         case O_CONSOLE: o.console = true; break;
         case O_NOVERIFY: o.no_verify = true; break;
+        case O_IGNORE_UNSUPPORTED: o.ignore_unsupported = true; break;
         case O_MEMORY:
             if (parse_u64("memory", optarg, &o.memory) < 0)
                 return EXIT_USAGE;
@@ -378,11 +386,9 @@ int cmd_create(int argc, char **argv)
             pvb_config_free(&cfg);
             return EXIT_USAGE;
         }
-        if (pvb_config_read_xl(&cfg, file, (const char *const *)argv + optind + 1,
-                               (size_t)(argc - optind - 1), &cli_logger, &err) < 0) {
-            cli_error("%s", err.msg);
+        if (create_vm_read(file, argv + optind + 1, (size_t)(argc - optind - 1),
+                           o.ignore_unsupported, &cfg, &o.vm) != 0)
             goto out;
-        }
     }
     if (apply_options(&o, &cfg, &err) < 0) {
         cli_error("create: %s", err.msg);
@@ -400,8 +406,11 @@ int cmd_create(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
+    if (strcmp(host, "sim") == 0)
+        create_vm_on_sim(o.vm, argv[optind]);
     status = build_and_report(&o, host, &cfg);
 out:
+    pvb_vm_free(o.vm);
     pvb_config_free(&cfg);
     return status;
 }
