@@ -7,3 +7,6 @@ TESTS += tests/toolstack/vm_config
 # The builder core never includes libxl (only lib/toolstack does).
 TESTS += %reldir%/core_without_libxl.sh
 EXTRA_DIST += %reldir%/core_without_libxl.sh
+# The README's whole-VM examples, run and compiled.
+TESTS += %reldir%/readme.sh
+EXTRA_DIST += %reldir%/readme.sh
