@@ -10,7 +10,8 @@ tests_xen_readguest_SOURCES = %reldir%/readguest.c
 tests_xen_readguest_CPPFLAGS = $(AM_CPPFLAGS) $(XENCTRL_CFLAGS) $(XENFMEM_CFLAGS)
 tests_xen_readguest_LDADD = $(XENCTRL_LIBS) $(XENFMEM_LIBS) -lxenguest
 
-EXTRA_DIST += %reldir%/run.sh %reldir%/mkinitramfs.sh %reldir%/scenarios.sh
+EXTRA_DIST += %reldir%/run.sh %reldir%/mkinitramfs.sh %reldir%/scenarios.sh \
+	%reldir%/scen_vm.sh
 CLEANFILES += %reldir%/serial.log
 
 .PHONY: check-xen

@@ -423,6 +423,7 @@ else
 	fail_ok "f) layout comparison: needs both xlref and b1-bz-1cpu read back"
 fi
 
+. /scen_vm.sh # h) whole VMs: devices through libxl (tests/xen/scen_vm.sh)
 # ---------------------------------------------------------------------------
 # g) timing: a measurement, not an assertion.
 bench() { # WHAT PVBUILD_TIMEFILE XL_TIMEFILE
