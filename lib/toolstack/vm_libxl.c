@@ -31,6 +31,7 @@ struct xtl_bridge {
     xentoollog_logger vtable;
     const pvb_logger *log;
     char script_error[512];    /* what the last failed hotplug script said */
+    char first_error[512];     /* libxl's first error: the cause, usually */
     char last_error[512];      /* libxl's last error */
 };
 
@@ -58,6 +59,8 @@ static void bridge_vmessage(xentoollog_logger *lg, xentoollog_level level,
         while (*m == ' ')
             m++;
         snprintf(b->last_error, sizeof b->last_error, "%s", m);
+        if (!b->first_error[0])
+            snprintf(b->first_error, sizeof b->first_error, "%s", m);
     }
     log_msg(b->log, level >= XTL_WARN ? PVB_LOG_INFO : PVB_LOG_DEBUG,
             "%s: %s", context ? context : "libxl", msg);
@@ -90,11 +93,21 @@ static int open_ctx(struct xtl_bridge *b, const pvb_logger *log,
     return 0;
 }
 
+/*
+ * The hotplug script's own hotplug-error when it left one; else libxl's
+ * first error (a script that exits without one shows as "SCRIPT add
+ * [PID] exited with error status N").
+ */
 static const char *why(const struct xtl_bridge *b)
 {
     if (b->script_error[0])
         return b->script_error;
-    return b->last_error[0] ? b->last_error : "libxl gave no reason";
+    return b->first_error[0] ? b->first_error : "libxl gave no reason";
+}
+
+static void reset_errors(struct xtl_bridge *b)
+{
+    b->script_error[0] = b->first_error[0] = b->last_error[0] = '\0';
 }
 
 static int set_string(char **field, const char *value)
@@ -182,7 +195,7 @@ static int add_disk(libxl_ctx *ctx, const pvb_vm *vm, size_t i, uint32_t domid,
     libxl_device_disk d;
     libxl_device_disk_init(&d);
     libxl_device_disk_copy(ctx, &d, src);
-    b->script_error[0] = b->last_error[0] = '\0';
+    reset_errors(b);
     int rc = 0;
     if (libxl_device_disk_add(ctx, domid, &d, NULL) != 0)
         rc = fail(err, -EIO, "%s: disk %s (target %s): %s", vm->path,
@@ -198,7 +211,7 @@ static int add_nic(libxl_ctx *ctx, const pvb_vm *vm, size_t i, uint32_t domid,
     libxl_device_nic n;
     libxl_device_nic_init(&n);
     libxl_device_nic_copy(ctx, &n, src);
-    b->script_error[0] = b->last_error[0] = '\0';
+    reset_errors(b);
     int rc = 0;
     if (libxl_device_nic_add(ctx, domid, &n, NULL) != 0)
         rc = fail(err, -EIO, "%s: vif %d (bridge %s): %s", vm->path, src->devid,
@@ -236,7 +249,7 @@ int pvb_vm_start(pvb_vm *vm, uint32_t domid, const struct pvb_config *cfg,
 
     if (rc < 0) {
         /* As xl does after a failed create: every device goes with it. */
-        b.last_error[0] = '\0';
+        reset_errors(&b);
         if (libxl_domain_destroy(ctx, domid, NULL) == 0)
             *destroyed = true;
         else

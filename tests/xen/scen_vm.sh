@@ -113,12 +113,14 @@ else
 	is "$(loops_of "$disk2")" 0 "$name: xvdb's loop device released"
 
 	# dom0 pings the guest; the guest then goes on to power off.
-	ping -6 -c 3 -w "$(scaled 30)" -I xenbr0 fe80::2 >"$W/$name.ping" 2>&1
+	# One echo: the guest powers off once it has seen one.
+	ping -6 -c 1 -w "$(scaled 30)" -I xenbr0 fe80::2 >"$W/$name.ping" 2>&1
 	is "$?" 0 "$name: dom0 pings the guest's fe80::2 over xenbr0"
 	show "$W/$name.ping"
 	wait_until 60 state_is "$id" "shutdown:*"
 	is "$(state "$id")" shutdown:poweroff "$name: the guest powered off"
-	like "$(tr -d '\r' <"$log")" "pvbuild-vm: pinged-by-dom0=[1-9]" "$name: the guest saw dom0's echo requests"
+	ok_if "$name: the guest saw dom0's echo requests ($(tr -d '\r' <"$log" | grep -o 'pinged-by-dom0=[0-9]*'))" \
+		grep -q -E 'pvbuild-vm: pinged-by-dom0=[1-9]' "$log"
 
 	ok_if "$name: pvbuild destroy $id" pvbuild destroy "$id"
 	wait_until 60 state_is "$id" gone
@@ -144,23 +146,32 @@ is "$?" 1 "$name: pvbuild create refuses pci= (exit 1)"
 like "$(head -n 1 "$W/$name.err")" "$name.cfg: unsupported key pci" "$name: the error names the file and the key"
 is "$(domains)" "" "$name: no domain created"
 
-# A disk whose target does not exist: the block script's own reason.
-name=vm-nodisk
-settle_memory "$vm_free0"
-free_before=$(free_mib)
-sed -e "s/^name = .*/name = \"$name\"/" \
-	-e "s|^disk = .*|disk = [ 'format=raw, vdev=xvda, access=rw, script=block, target=$W/missing.img' ]|" \
-	"$W/vm1.cfg" >"$W/$name.cfg"
-pvbuild create --host=xen --paused "$W/$name.cfg" >"$W/$name.out" 2>"$W/$name.err"
-is "$?" 1 "$name: pvbuild create fails (exit 1)"
-like "$(cat "$W/$name.err")" "disk xvda (target $W/missing.img): $W/missing.img does not exist" \
-	"$name: the error names the disk and the block script's reason"
-show "$W/$name.err"
-id=$(created_id "$W/$name.err")
-is "$(domains)" "" "$name: no domain left"
-ok_if "$name: no backend nodes left" sh -c "! xenstore-ls /local/domain/0/backend 2>/dev/null | grep -q '^ *[0-9]'"
-settle_memory "$free_before"
-is "$(free_mib)" "$free_before" "$name: free memory back to $free_before MiB"
+# A disk whose target does not exist, and what says so: libxl itself
+# (it stats the target before it runs the block script), or, with
+# script=block, the block script (Xen 4.17's exits with status 1 and no
+# hotplug-error for a path that is neither a file nor a block device).
+nodisk() { # NAME SCRIPT_SETTING REASON_STARTS [REASON_HAS]
+	name=$1
+	settle_memory "$vm_free0"
+	free_before=$(free_mib)
+	sed -e "s/^name = .*/name = \"$name\"/" \
+		-e "s|^disk = .*|disk = [ 'format=raw, vdev=xvda, access=rw, $2target=$W/missing.img' ]|" \
+		"$W/vm1.cfg" >"$W/$name.cfg"
+	pvbuild create --host=xen --paused -v "$W/$name.cfg" >"$W/$name.out" 2>"$W/$name.err"
+	is "$?" 1 "$name: pvbuild create fails (exit 1)"
+	line=$(grep "^pvbuild: $W/$name.cfg: disk" "$W/$name.err")
+	like "$line" "disk xvda (target $W/missing.img): $3" "$name: the error names the disk and the reason: ${line#pvbuild: }"
+	[ -z "${4:-}" ] || like "$line" "$4" "$name: the reason has \"$4\""
+	like "$line" "destroyed domain" "$name: and says the domain was destroyed"
+	[ -n "$line" ] || grep -v ': info: \(libxl: \)*libxl: debug' "$W/$name.err" | tail -n 12 | sed 's/^/#   /'
+	is "$(domains)" "" "$name: no domain left"
+	ok_if "$name: no backend nodes left" sh -c "! xenstore-ls /local/domain/0/backend 2>/dev/null | grep -q '^ *[0-9]'"
+	is "$(loops_of "$W/missing.img")" 0 "$name: no loop device"
+	settle_memory "$free_before"
+	is "$(free_mib)" "$free_before" "$name: free memory back to $free_before MiB"
+}
+nodisk vm-nodisk "" "Disk vdev=xvda failed to stat: $W/missing.img"
+nodisk vm-nodisk-script "script=block, " "/etc/xen/scripts/block add [" "exited with error status 1"
 is "$(bridge_ports)" "" "vm: no vif left on xenbr0"
 ip link del xenbr0 2>/dev/null
 diag "time: h) whole VMs $(since "$t_vm") s"
