@@ -1,5 +1,6 @@
 /* pvbuild create: build a domain from a kernel (and an xl config file). */
 #include "cli.h"
+#include "create_vm.h"
 #include "json.h"
 #include "report.h"
 #include "vm.h"
@@ -44,6 +45,7 @@ static void create_usage(FILE *f)
 "                       preserve, coredump-destroy, coredump-restart)\n"
 "  -n, --dry-run        parse, plan and print; build nothing, on any host\n"
 "  --no-verify          do not run the verifier before the domain runs\n"
+"  --ignore-unsupported build without the keys pvbuild cannot give (pci, vfb, ...)\n"
 "  --json               print one JSON object\n"
 "  -q, --quiet          print only errors (no layout report, no notes)\n"
 "  -v, --verbose        also print informational messages\n"
@@ -56,10 +58,11 @@ struct create_opts {
     uint64_t memory, maxmem;
     unsigned long vcpus;
     bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
-    bool paused, console, no_verify;
+    bool paused, console, no_verify, ignore_unsupported;
     bool dry_run, quiet, foreground, no_monitor;
     const char *on_poweroff, *on_reboot, *on_watchdog, *on_crash;
     struct console_attach *attach;   /* -c: opened before the guest runs */
+    pvb_vm *vm;                /* the config's devices and actions */
 };
 
 static int parse_u64(const char *opt, const char *s, uint64_t *v)
@@ -221,6 +224,8 @@ static int start_domain(pvb_host *host, const struct create_opts *o,
     }
     if (rc == 0)
         cli_mark_domain(dom->domid);
+    if (create_vm_start(o->vm, dom, cfg, rc == 0) != 0)
+        return 1;
     if (o->attach && console_prepare(dom->domid, dom->build.console_mfn, o->attach) < 0)
         return 1;
     if (!o->paused && pvb_domain_unpause(host, dom->domid, &err) < 0) {
@@ -351,7 +356,8 @@ int cmd_create(int argc, char **argv)
 {
     enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
            O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_NOVERIFY,
-           O_ONPOWEROFF, O_ONREBOOT, O_ONWATCHDOG, O_ONCRASH };
+           O_ONPOWEROFF, O_ONREBOOT, O_ONWATCHDOG, O_ONCRASH,
+           O_IGNORE_UNSUPPORTED };
     static const struct option opts[] = {
         { "host", required_argument, NULL, O_HOST },
         { "kernel", required_argument, NULL, O_KERNEL },
@@ -375,6 +381,7 @@ int cmd_create(int argc, char **argv)
         { "on-watchdog", required_argument, NULL, O_ONWATCHDOG },
         { "on-crash", required_argument, NULL, O_ONCRASH },
         { "no-verify", no_argument, NULL, O_NOVERIFY },
+        { "ignore-unsupported", no_argument, NULL, O_IGNORE_UNSUPPORTED },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
@@ -404,6 +411,7 @@ int cmd_create(int argc, char **argv)
         case O_ONWATCHDOG: o.on_watchdog = optarg; break;
         case O_ONCRASH: o.on_crash = optarg; break;
         case O_NOVERIFY: o.no_verify = true; break;
+        case O_IGNORE_UNSUPPORTED: o.ignore_unsupported = true; break;
         case O_MEMORY:
             if (parse_u64("memory", optarg, &o.memory) < 0)
                 return EXIT_USAGE;
@@ -445,11 +453,9 @@ int cmd_create(int argc, char **argv)
             pvb_config_free(&cfg);
             return EXIT_USAGE;
         }
-        if (pvb_config_read_xl(&cfg, file, (const char *const *)argv + optind + 1,
-                               (size_t)(argc - optind - 1), &cli_logger, &err) < 0) {
-            cli_error("%s", err.msg);
+        if (create_vm_read(file, argv + optind + 1, (size_t)(argc - optind - 1),
+                           o.ignore_unsupported, &cfg, &o.vm) != 0)
             goto out;
-        }
     }
     if (apply_options(&o, &cfg, &err) < 0) {
         cli_error("create: %s", err.msg);
@@ -480,6 +486,8 @@ int cmd_create(int argc, char **argv)
     bool on_xen = strcmp(host, "xen") == 0;
     if (on_xen && cli_name_is_free("create", cfg.name) < 0)
         goto out;
+    if (!on_xen)
+        create_vm_on_sim(o.vm, optind < argc ? argv[optind] : NULL);
     struct console_attach ca = { .fd = -1 };
     if (o.console)
         o.attach = &ca;
@@ -490,6 +498,7 @@ int cmd_create(int argc, char **argv)
     else
         console_release(&ca);
 out:
+    pvb_vm_free(o.vm);
     pvb_config_free(&cfg);
     return status;
 }

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "report.h"
 #include "vm.h"
+#include "pvbuild/toolstack.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -105,6 +106,15 @@ int cmd_destroy(int argc, char **argv)
     pvb_host *host = NULL;
     pvb_error err;
     int status = 0;
+    /* On Xen as xl destroys: devices, xenstore nodes and userdata go too. */
+    int rc = strcmp(host_name, "xen") == 0 ? pvb_vm_destroy(domid, &cli_logger, &err)
+                                           : -ENOENT;
+    if (rc == 0)
+        return 0;
+    if (rc != -ENOENT) {
+        cli_error("destroy: %s", err.msg);
+        return 1;
+    }
     if (pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
         pvb_domain_destroy(host, domid, &err) < 0) {
         cli_error("destroy: %s", err.msg);

@@ -4,6 +4,7 @@ tools_pvbuild_SOURCES = \
 	%reldir%/json.c %reldir%/json.h \
 	%reldir%/cmd_inspect.c \
 	%reldir%/cmd_create.c \
+	%reldir%/create_vm.c %reldir%/create_vm.h \
 	%reldir%/cmd_domain.c \
 	%reldir%/report.c %reldir%/report.h \
 	%reldir%/vm.h %reldir%/domarg.c %reldir%/cmd_list.c \

@@ -2,6 +2,6 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/config.c %reldir%/config.h \
 	%reldir%/xl.c %reldir%/xl.h \
 	%reldir%/xl_values.c \
-	%reldir%/xl_keys.c \
+	%reldir%/xl_keys.c %reldir%/xl_key_table.c \
 	%reldir%/xl_override.c \
 	%reldir%/xl_text.c

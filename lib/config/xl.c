@@ -19,44 +19,83 @@
 /* Far above any real config; libxlutil takes the length as an int. */
 #define XL_CONFIG_MAX_SIZE (UINT64_C(1) << 20)
 
-/* One warning listing every key present that pvbuild does not act on. */
-static int warn_ignored_keys(const char *path, const char *text, size_t len,
-                             const pvb_logger *log, pvb_error *err)
+/* A growing ", "-separated list of key names. */
+struct key_list {
+    char *text;
+    size_t len;
+};
+
+static int key_list_add(struct key_list *l, const char *key)
 {
+    size_t n = strlen(key);
+    char *t = mem_realloc(l->text, l->len + n + 3);
+    if (!t)
+        return -ENOMEM;
+    l->text = t;
+    if (l->len) {
+        memcpy(t + l->len, ", ", 2);
+        l->len += 2;
+    }
+    memcpy(t + l->len, key, n + 1);
+    l->len += n;
+    return 0;
+}
+
+/*
+ * The keys the text assigns, against the key table: what the policy
+ * refuses, and one warning per kind of key nobody here acts on.
+ */
+static int check_keys(const char *path, const char *text, size_t len,
+                      enum xl_key_policy policy, bool ignore_unsupported,
+                      const pvb_logger *log, pvb_error *err)
+{
+    struct key_list ignored = { 0 }, unsupported = { 0 };
     char **keys;
     size_t nr;
+    int r = 0;
 
     if (xl_assigned_keys(text, len, &keys, &nr) < 0)
         return fail(err, -ENOMEM, "%s: listing its keys: out of memory", path);
-    size_t need = 1;
-    for (size_t i = 0; i < nr; i++)
-        if (!xl_is_known_key(keys[i]))
-            need += strlen(keys[i]) + 2;
-    if (need > 1) {
-        char *list = mem_malloc(need), *o = list;
-        if (!list) {
-            xl_free_keys(keys, nr);
-            return fail(err, -ENOMEM, "%s: listing its keys: out of memory",
-                        path);
+    for (size_t i = 0; i < nr && r == 0; i++) {
+        const struct xl_key *k = xl_key_find(keys[i]);
+        if (policy == XL_KEYS_BUILD) {
+            if (!k || k->cls != XL_KEY_BUILD)
+                r = key_list_add(&ignored, keys[i]);
+            continue;
         }
-        for (size_t i = 0; i < nr; i++) {
-            if (xl_is_known_key(keys[i]))
-                continue;
-            size_t n = strlen(keys[i]);
-            if (o != list) {
-                memcpy(o, ", ", 2);
-                o += 2;
-            }
-            memcpy(o, keys[i], n);
-            o += n;
+        if (!k) {
+            const char *near = xl_key_nearest(keys[i]);
+            if (near)
+                log_warn(log, "%s: unknown key %s (did you mean %s?); "
+                         "ignoring it", path, keys[i], near);
+            else
+                log_warn(log, "%s: unknown key %s (xl.cfg(5) has none like "
+                         "it); ignoring it", path, keys[i]);
+        } else if (k->cls == XL_KEY_UNSUPPORTED) {
+            r = key_list_add(&unsupported, keys[i]);
+        } else if (k->cls == XL_KEY_IGNORED) {
+            r = key_list_add(&ignored, keys[i]);
         }
-        *o = '\0';
-        log_warn(log, "%s: ignoring keys pvbuild does not act on: %s", path,
-                 list);
-        free(list);
     }
+    if (r < 0) {
+        r = fail(err, -ENOMEM, "%s: listing its keys: out of memory", path);
+    } else if (unsupported.len && !ignore_unsupported) {
+        r = fail(err, -ENOTSUP, "%s: unsupported key%s %s: pvbuild cannot "
+                 "give a domain %s", path, strchr(unsupported.text, ',') ?
+                 "s" : "", unsupported.text,
+                 strchr(unsupported.text, ',') ? "these" : "this");
+    } else {
+        if (unsupported.len)
+            log_warn(log, "%s: ignoring unsupported keys: %s", path,
+                     unsupported.text);
+        if (ignored.len)
+            log_warn(log, "%s: ignoring keys pvbuild does not act on: %s",
+                     path, ignored.text);
+    }
+    free(ignored.text);
+    free(unsupported.text);
     xl_free_keys(keys, nr);
-    return 0;
+    return r;
 }
 
 /*
@@ -194,9 +233,44 @@ static void commit(struct pvb_config *cfg, struct xl_values *v)
         commit_string(&cfg->on_crash, &v->cfg.on_crash);
 }
 
+void xl_file_close(struct xl_file *f)
+{
+    if (!f)
+        return;
+    xlu_cfg_destroy(f->xc);
+    if (f->report)
+        fclose(f->report);
+    free(f->report_buf);
+    memset(f, 0, sizeof *f);
+}
+
+const char *xl_file_last_report(struct xl_file *f)
+{
+    if (!f->report || fflush(f->report) != 0 || !f->report_buf)
+        return "";
+    if (f->report_len <= f->report_from)
+        return "";
+    char *buf = f->report_buf + f->report_from;
+    size_t n = f->report_len - f->report_from;
+    while (n && buf[n - 1] == '\n')
+        buf[--n] = '\0';
+    while (n && buf[n - 1] != '\n')
+        n--;
+    return buf + n;
+}
+
 int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
                        const char *const *overrides, size_t nr_overrides,
                        const pvb_logger *log, pvb_error *err)
+{
+    return xl_read(cfg, path, overrides, nr_overrides, XL_KEYS_BUILD, false,
+                   log, NULL, err);
+}
+
+int xl_read(struct pvb_config *cfg, const char *path,
+            const char *const *overrides, size_t nr_overrides,
+            enum xl_key_policy policy, bool ignore_unsupported,
+            const pvb_logger *log, struct xl_file *file, pvb_error *err)
 {
     struct xl_values v = { 0 };
     struct xl_reader rd = { .path = path, .err = err };
@@ -207,6 +281,8 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
     FILE *report = NULL;
     int r;
 
+    if (file)
+        memset(file, 0, sizeof *file);
     if (!cfg || !path || (nr_overrides && !overrides))
         return fail(err, -EINVAL, "pvb_config_read_xl: missing argument");
 
@@ -230,7 +306,8 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
 
     /* libxlutil reports to a FILE: keep that off the caller's stderr. */
     report = mem_fail_injected() ? NULL
-                                  : open_memstream(&report_buf, &report_len);
+           : file ? open_memstream(&file->report_buf, &file->report_len)
+                  : open_memstream(&report_buf, &report_len);
     if (!report) {
         int e = errno;
         r = fail(err, -e, "%s: cannot open a report stream: %s", path,
@@ -245,7 +322,8 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
     int e = xlu_cfg_readdata(rd.xc, text, (int)text_len);
     if (e) {
         fflush(report);
-        r = parse_failure(path, report_buf, e, file_lines, overrides,
+        r = parse_failure(path, file ? file->report_buf : report_buf, e,
+                          file_lines, overrides,
                           nr_overrides, err);
         goto out;
     }
@@ -253,13 +331,23 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
     r = xl_get_values(&rd, &v, ovr_keys, ovr_add, nr_overrides);
     if (r < 0)
         goto out;
-    r = warn_ignored_keys(path, text, text_len, log, err);
+    r = check_keys(path, text, text_len, policy, ignore_unsupported, log,
+                   err);
     if (r < 0)
         goto out;
     if (v.cmdline_overrode)
         log_warn(log, "%s: ignoring %s in favour of cmdline", path,
                  v.cmdline_overrode);
     commit(cfg, &v);
+    if (file) {
+        /* The caller reads on; its reports come after these. */
+        fflush(report);
+        file->xc = rd.xc;
+        file->report = report;
+        file->report_from = file->report_len;
+        rd.xc = NULL;
+        report = NULL;
+    }
 
 out:
     pvb_config_free(&v.cfg);
@@ -267,6 +355,10 @@ out:
     if (report)
         fclose(report);
     free(report_buf);
+    if (file && !file->xc) {
+        free(file->report_buf);
+        file->report_buf = NULL;
+    }
     for (size_t i = 0; ovr_keys && i < nr_overrides; i++)
         free(ovr_keys[i]);
     free(ovr_keys);

@@ -14,21 +14,6 @@
 /* The largest memory size in MiB whose byte count fits in 64 bits. */
 #define MEMORY_MIB_MAX (UINT64_MAX >> 20)
 
-/* Keys pvbuild acts on; every other key present is reported once. */
-static const char *const known_keys[] = {
-    "name", "type", "builder", "kernel", "ramdisk", "cmdline", "root",
-    "extra", "memory", "maxmem", "vcpus", "maxvcpus", "p2m_vaddr",
-    "on_poweroff", "on_reboot", "on_watchdog", "on_crash",
-};
-
-bool xl_is_known_key(const char *key)
-{
-    for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++)
-        if (strcmp(key, known_keys[i]) == 0)
-            return true;
-    return false;
-}
-
 /* A single string value; *value NULL when the key is absent. */
 static int get_string(struct xl_reader *rd, const char *key,
                       const char **value)

@@ -4,7 +4,8 @@
  * and grants are in xen_memory.c, xenstore in xen_store.c.
  *
  * Each op is the hypercall a toolstack makes, without libxenguest:
- *   domain_create     XEN_DOMCTL_createdomain (xc_domain_create; grant
+ *   domain_create     XEN_DOMCTL_createdomain (xc_domain_create; a random
+ *                     UUID as handle; grant
  *                     version as libxl picks it from xc_physinfo), then
  *                     XEN_DOMCTL_max_vcpus (4.17 still creates the vCPUs
  *                     there) and XEN_DOMCTL_max_mem (xc_domain_setmaxmem)
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "util/error.h"
@@ -230,6 +232,16 @@ static int xen_domain_create(struct pvb_host *h, const struct host_domain_config
     create.max_grant_frames = XEN_GRANT_FRAMES_DEFAULT;
     create.max_maptrack_frames = XEN_GRANT_FRAMES_DEFAULT;
     create.grant_opts = XEN_DOMCTL_GRANT_version(max_grant_version(x));
+    /* A random (version 4) UUID, as libxl gives each domain: xenstore's
+     * /vm/UUID and libxl's userdata files are named after it. */
+    if (getrandom(create.handle, sizeof create.handle, 0) !=
+        (ssize_t)sizeof create.handle) {
+        int e = errno ? errno : EIO;
+        return fail(err, -e, "xen: domain create: no random bytes for its "
+                    "UUID: %s", strerror(e));
+    }
+    create.handle[6] = (uint8_t)((create.handle[6] & 0x0f) | 0x40);
+    create.handle[8] = (uint8_t)((create.handle[8] & 0x3f) | 0x80);
 
     uint32_t id = 0;                 /* 0: Xen picks a free domain id */
     if (xc_domain_create(x->xch, &id, &create) < 0) {

@@ -1,23 +1,39 @@
 /*
- * Introducing a built domain to xenstored, as a toolstack does after the
- * build (libxl__domain_make, libxl__build_post, the primary console of
- * libxl__device_console_add), kept to the nodes that matter without libxl:
+ * Introducing a built domain to xenstored, with the nodes a toolstack
+ * makes and the owners and permissions libxl gives them
+ * (libxl__domain_make, libxl__build_post, the primary console of
+ * libxl__device_console_add), so that the guest can write what it must
+ * (Linux writes control/feature-poweroff at boot and fails with EACCES
+ * when the node is dom0's) and libxl finds the domain's paths where it
+ * looks for them.  "ro": dom0 owns it, the domain may read; "rw": the
+ * domain owns it; "none": dom0 only.
  *
- *   /local/domain/D              dom0 owns it, the domain may read
- *     name, domid
- *     memory/static-max, memory/target      KiB (the balloon driver reads them)
- *     cpu/N/availability                    online below vcpus, else offline
- *     store/port, store/ring-ref            the xenstore ring's port and mfn
- *     console/ring-ref, console/port        what xenconsoled maps and binds
- *     console/type "xenconsoled", console/output "pty", console/limit,
- *     console/tty ""                        (xenconsoled fills tty in)
- *     device                                read-only, empty: no PV devices
- *     control/shutdown, data                the domain's own (it writes them)
+ *   /local/domain/D  ro          name, domid, vm (-> /vm/UUID)
+ *     memory ro                  static-max, target, videoram (KiB)
+ *     cpu ro                     N/availability: online below vcpus
+ *     store/port, store/ring-ref the xenstore ring's port and mfn
+ *     console ro                 ring-ref, port, type "xenconsoled",
+ *                                output "pty", limit, tty "" (xenconsoled
+ *                                fills it in); read-only: the domain
+ *                                must not point xenconsoled elsewhere
+ *     device ro                  the frontends (libxl adds them);
+ *       suspend/event-channel rw
+ *     control ro                 shutdown, feature-poweroff, feature-reboot,
+ *                                feature-suspend, sysrq: rw;
+ *                                platform-feature-multiprocessor-suspend
+ *                                and platform-feature-xs_reset_watches: 1
+ *     data, drivers, feature, attr, error   rw
+ *   /vm/UUID  ro                 uuid, name, image/ostype "linux",
+ *                                start_time
+ *   /libxl/D  none               type "pv", device/ (libxl's own view of
+ *                                the domain's devices)
  *
- * then XS_INTRODUCE (xs_introduce_domain) with the store ring's mfn and
+ * UUID is the domain's handle (the host gives each domain a random one).
+ * Then XS_INTRODUCE (xs_introduce_domain) with the store ring's mfn and
  * port, which xenstored maps through grant entry 1 and announces with
- * @introduceDomain (xenconsoled then finds the console).  No /vm or
- * /libxl tree: xl does not know the domain as one of its own.
+ * @introduceDomain (xenconsoled then finds the console).  What turns the
+ * domain into one xl manages (its configuration as libxl userdata, its
+ * devices) is lib/toolstack's, above the builder.
  *
  * Only built with libxenstore (PVB_HAVE_XENSTORE); without it there is
  * nobody to introduce the domain to.
@@ -47,6 +63,7 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
 
@@ -145,8 +162,37 @@ static void tx_mkdir(struct store_tx *tx, const char *rel,
         tx_failed(tx, "xenstore set permissions", path);
 }
 
+/* The domain's handle as xenstore and libxl spell a UUID. */
+static void uuid_string(const xen_domain_handle_t h, char out[37])
+{
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5],
+             h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+}
+
+/* An absolute path outside /local/domain/D. */
+static void tx_mkdir_abs(struct store_tx *tx, const char *path,
+                         struct xs_permissions *perms, unsigned n)
+{
+    if (tx->e)
+        return;
+    if (!xs_mkdir(tx->xsh, tx->t, path))
+        tx_failed(tx, "xenstore mkdir", path);
+    else if (!xs_set_permissions(tx->xsh, tx->t, path, perms, n))
+        tx_failed(tx, "xenstore set permissions", path);
+}
+
+static void tx_write_abs(struct store_tx *tx, const char *path, const char *value)
+{
+    if (tx->e)
+        return;
+    if (!xs_write(tx->xsh, tx->t, path, value, (unsigned)strlen(value)))
+        tx_failed(tx, "xenstore write", path);
+}
+
 static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
-                        unsigned max_vcpus, const struct host_introduce *in)
+                        unsigned max_vcpus, const char *uuid,
+                        const struct host_introduce *in)
 {
     /* The first entry is the owner (all rights) and everyone else's rights. */
     struct xs_permissions ro[3] = {
@@ -156,15 +202,52 @@ static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
     };
     unsigned nr_ro = in->backend_domid != 0 && in->backend_domid != domid ? 3 : 2;
     struct xs_permissions rw[1] = { { .id = domid, .perms = XS_PERM_NONE } };
+    struct xs_permissions none[1] = { { .id = 0, .perms = XS_PERM_NONE } };
+    static const char *const domain_owned[] = {
+        "device/suspend/event-channel", "control/shutdown",
+        "control/feature-poweroff", "control/feature-reboot",
+        "control/feature-suspend", "control/sysrq", "data", "drivers",
+        "feature", "attr", "error",
+    };
+    char vm[64], libxl[64], path[128];
+    struct timespec now;
 
-    xs_rm(tx->xsh, tx->t, tx->dom);          /* a stale tree of an old domain */
+    snprintf(vm, sizeof vm, "/vm/%s", uuid);
+    snprintf(libxl, sizeof libxl, "/libxl/%u", domid);
+
+    /* Stale trees of an old domain with this id or handle. */
+    xs_rm(tx->xsh, tx->t, tx->dom);
+    xs_rm(tx->xsh, tx->t, vm);
+    xs_rm(tx->xsh, tx->t, libxl);
+
     tx_mkdir(tx, NULL, ro, nr_ro);
+    tx_mkdir_abs(tx, vm, ro, nr_ro);
+    tx_mkdir_abs(tx, libxl, none, 1);
+    snprintf(path, sizeof path, "%s/device", libxl);
+    tx_mkdir_abs(tx, path, none, 1);
+    snprintf(path, sizeof path, "%s/type", libxl);
+    tx_write_abs(tx, path, "pv");
+
+    tx_write(tx, "vm", "%s", vm);
     tx_write(tx, "name", "%s", name);
     tx_write(tx, "domid", "%u", domid);
+    snprintf(path, sizeof path, "%s/uuid", vm);
+    tx_write_abs(tx, path, uuid);
+    snprintf(path, sizeof path, "%s/name", vm);
+    tx_write_abs(tx, path, name);
+    snprintf(path, sizeof path, "%s/image/ostype", vm);
+    tx_write_abs(tx, path, "linux");
+    clock_gettime(CLOCK_REALTIME, &now);
+    snprintf(path, sizeof path, "%s/start_time", vm);
+    char start[32];
+    snprintf(start, sizeof start, "%jd.%02ld", (intmax_t)now.tv_sec,
+             now.tv_nsec / 10000000);
+    tx_write_abs(tx, path, start);
 
     tx_mkdir(tx, "memory", ro, nr_ro);
     tx_write(tx, "memory/static-max", "%" PRIu64, in->maxmem_kib);
     tx_write(tx, "memory/target", "%" PRIu64, in->memory_kib);
+    tx_write(tx, "memory/videoram", "0");
 
     tx_mkdir(tx, "cpu", ro, nr_ro);
     for (unsigned i = 0; i < max_vcpus; i++) {
@@ -176,7 +259,6 @@ static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
     tx_write(tx, "store/port", "%u", in->store_evtchn);
     tx_write(tx, "store/ring-ref", "%" PRIu64, (uint64_t)in->store_mfn);
 
-    /* Read-only for the domain: it must not point xenconsoled elsewhere. */
     tx_mkdir(tx, "console", ro, nr_ro);
     tx_write(tx, "console/ring-ref", "%" PRIu64, (uint64_t)in->console_mfn);
     tx_write(tx, "console/port", "%u", in->console_evtchn);
@@ -187,8 +269,10 @@ static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
 
     tx_mkdir(tx, "device", ro, nr_ro);
     tx_mkdir(tx, "control", ro, nr_ro);
-    tx_mkdir(tx, "control/shutdown", rw, 1);
-    tx_mkdir(tx, "data", rw, 1);
+    for (size_t i = 0; i < sizeof domain_owned / sizeof domain_owned[0]; i++)
+        tx_mkdir(tx, domain_owned[i], rw, 1);
+    tx_write(tx, "control/platform-feature-multiprocessor-suspend", "1");
+    tx_write(tx, "control/platform-feature-xs_reset_watches", "1");
 }
 
 int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduce *in,
@@ -230,6 +314,8 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
         name = fallback;
     }
 
+    char uuid[37];
+    uuid_string(di.handle, uuid);
     struct store_tx tx = { .xsh = xsh, .dom = dom };
     for (int tries = 0;; tries++) {
         tx.e = 0;
@@ -238,7 +324,7 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
             rc = xen_fail(err, domid, errno, "xenstore transaction start failed");
             goto out;
         }
-        write_nodes(&tx, domid, name, max_vcpus, in);
+        write_nodes(&tx, domid, name, max_vcpus, uuid, in);
         if (tx.e) {
             xs_transaction_end(xsh, tx.t, true);
             rc = xen_fail(err, domid, tx.e, "%s failed", tx.failed);

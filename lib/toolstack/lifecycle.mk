@@ -7,7 +7,5 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/lifecycle_store.c \
 	%reldir%/lifecycle_watch.c \
 	%reldir%/monitor_run.c
-lib_libpvbcore_la_CPPFLAGS += $(XENLIGHT_CFLAGS)
-lib_libpvbcore_la_LIBADD += $(XENLIGHT_LIBS)
-pvblifecycledir = $(includedir)/pvbuild
-pvblifecycle_HEADERS = include/pvbuild/lifecycle.h
+# (libxl flags: lib/toolstack/local.mk)
+pvbuildinclude_HEADERS += include/pvbuild/lifecycle.h

@@ -5,6 +5,7 @@
  * ignored (nobody removes /local/domain/N when a domain is destroyed by
  * hand), so a name always resolves to a live domain.
  */
+#include "util/alloc.h"
 #include "toolstack/lifecycle_internal.h"
 
 #include <ctype.h>
@@ -46,7 +47,7 @@ int pvb_lifecycle_open(const pvb_logger *log, pvb_lifecycle **out, pvb_error *er
     if (access(PRIVCMD, F_OK) != 0)
         return fail(err, -ENOENT, "no Xen here (%s is missing): domains, their "
                     "names and consoles live on a Xen dom0", PRIVCMD);
-    pvb_lifecycle *lc = calloc(1, sizeof *lc);
+    pvb_lifecycle *lc = mem_calloc(1, sizeof *lc);
     if (!lc)
         return fail(err, -ENOMEM, "out of memory");
     lc->log = log;
@@ -269,7 +270,7 @@ int pvb_lifecycle_list(pvb_lifecycle *lc, struct pvb_domain_entry **out,
         for (int i = 0; i < got; i++) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 16;
-                struct pvb_domain_entry *l = realloc(list, cap * sizeof *l);
+                struct pvb_domain_entry *l = mem_realloc(list, cap * sizeof *l);
                 if (!l) {
                     free(list);
                     return fail(err, -ENOMEM, "out of memory");

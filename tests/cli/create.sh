@@ -80,10 +80,27 @@ is "$(jq -r .start_info.cmd_line "$tmp/x.json")" "root=/dev/xvda1 console=hvc0" 
 is "$(jq -r .memory_mib "$tmp/x.json")" 320 "memory=320 overrides the file"
 is "$(jq -r .start_info.mfn_list "$tmp/x.json")" 0x7f8000000000 "p2m_vaddr from the file"
 is "$(jq -r '.segments[] | select(.name == "ramdisk") | .pages' "$tmp/x.json")" 0x1e5 "relative ramdisk found"
-like "$(cat "$tmp/err")" "does not act on: vif" "keys not acted on: one warning (on_crash is acted on)"
+like "$(cat "$tmp/err")" "guest.cfg: the simulated host runs no device backends: 0 disk(s) and 1 vif(s) not set up" \
+    "the simulated host says the vif is not set up"
+ok_if "on_crash is no ignored key (the VM part reads it)" sh -c "! grep -q 'does not act on' '$tmp/err'"
 "$PVBUILD" create --host=sim --json --memory=280 --p2m-vaddr=inside "$tmp/cfg/guest.cfg" > "$tmp/y.json"
 is "$(jq -r '.memory_mib|tostring' "$tmp/y.json") $(jq -r .p2m "$tmp/y.json")" "280 inside" \
    "command-line options override the file"
+# Keys pvbuild cannot give: refused in one line, unless --ignore-unsupported.
+cp "$tmp/cfg/guest.cfg" "$tmp/cfg/pci.cfg"
+echo "pci = [ '0000:00:1f.2' ]" >> "$tmp/cfg/pci.cfg"
+"$PVBUILD" create --host=sim "$tmp/cfg/pci.cfg" >"$tmp/out" 2>"$tmp/err"
+is "$?" 1 "pci= refused (exit 1)"
+is "$(head -n 1 "$tmp/err")" "pvbuild: $tmp/cfg/pci.cfg: unsupported key pci: pvbuild cannot give a domain this" \
+    "one line naming the file and the key"
+is "$(cat "$tmp/out")" "" "nothing built"
+"$PVBUILD" create --host=sim --ignore-unsupported "$tmp/cfg/pci.cfg" >/dev/null 2>"$tmp/err"
+is "$?" 0 "--ignore-unsupported builds it"
+like "$(cat "$tmp/err")" "pci.cfg: ignoring unsupported keys: pci" "with a warning"
+# A key xl does not know: a warning naming the nearest one.
+"$PVBUILD" create --host=sim "$tmp/cfg/guest.cfg" memroy=300 >/dev/null 2>"$tmp/err"
+is "$?" 0 "an unknown key is no error"
+like "$(cat "$tmp/err")" "guest.cfg: unknown key memroy (did you mean memory?)" "the warning names the nearest key"
 echo 'type = "hvm"' >> "$tmp/cfg/guest.cfg"
 "$PVBUILD" create --host=sim "$tmp/cfg/guest.cfg" 2>"$tmp/err" >/dev/null
 is "$?" 1 "type hvm refused"

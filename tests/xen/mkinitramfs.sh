@@ -94,8 +94,10 @@ done
 add_busybox "$root"
 echo "# xl reads this file; the defaults suit the test run." >"$root/etc/xen/xl.conf"
 
-# --- Kernel modules, dependencies first (modinfo's "depends").
+# --- Kernel modules, dependencies first (modinfo's "depends"), into
+# $mod_root/modules (dom0's root, or the domU's below).
 loaded=
+mod_root=$root
 add_module() {
 	case " $loaded " in *" $1 "*) return 0 ;; esac
 	deps=$(modinfo -k "$KVER" -F depends "$1") || fail "module $1 not found for kernel $KVER (Debian: linux-image-$KVER)"
@@ -105,17 +107,49 @@ add_module() {
 	file=$(modinfo -k "$KVER" -F filename "$1")
 	case $file in
 	(builtin*) ;; # nothing to load
-	(*.ko) cp "$file" "$root/modules/$1.ko" ;;
-	(*.ko.xz) xz -dc "$file" >"$root/modules/$1.ko" ;;
-	(*.ko.zst) zstd -qdc "$file" >"$root/modules/$1.ko" ;;
-	(*.ko.gz) gzip -dc "$file" >"$root/modules/$1.ko" ;;
+	(*.ko) cp "$file" "$mod_root/modules/$1.ko" ;;
+	(*.ko.xz) xz -dc "$file" >"$mod_root/modules/$1.ko" ;;
+	(*.ko.zst) zstd -qdc "$file" >"$mod_root/modules/$1.ko" ;;
+	(*.ko.gz) gzip -dc "$file" >"$mod_root/modules/$1.ko" ;;
 	(*) fail "module $1: unexpected file $file" ;;
 	esac
-	case $file in builtin*) ;; *) echo "$1" >>"$root/modules/order" ;; esac
+	case $file in builtin*) ;; *) echo "$1" >>"$mod_root/modules/order" ;; esac
 	loaded="$loaded $1"
 }
 for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc; do
 	add_module "$m"
+done
+# Device backends for whole VMs (tests/xen/scen_vm.sh): blkback over a
+# loop device, netback on a bridge.
+for m in xen-blkback xen-netback loop bridge; do
+	add_module "$m"
+done
+
+# --- Xen's hotplug scripts and the real programs they run (busybox's
+# stat, losetup, flock and ip differ from what the scripts expect).  Each
+# program replaces any busybox link of its name, in /usr/sbin (first in
+# dom0's PATH); brctl goes, so that the scripts take their ip path.
+add_real_tool() { # NAME [DEST]
+	src=$(command -v "$1") || fail "$1 not found (Debian: bash, util-linux, coreutils, mount, iproute2)"
+	for d in /bin /sbin /usr/bin /usr/sbin; do rm -f "$root$d/$1"; done
+	add_file "$src" "${2:-/usr/sbin/$1}"
+	add_libs "$src"
+}
+[ -d /etc/xen/scripts ] || fail "/etc/xen/scripts not found (Debian: xen-utils-common)"
+mkdir -p "$root/etc/xen/scripts" "$root/var/lock"
+cp -L /etc/xen/scripts/* "$root/etc/xen/scripts/"
+add_real_tool bash /bin/bash
+for t in flock stat losetup ip readlink; do
+	add_real_tool "$t"
+done
+for d in /bin /sbin /usr/bin /usr/sbin; do rm -f "$root$d/brctl"; done
+# The hotplug scripts' xenstore-read, -write, ...: one program, named by argv[0].
+xs_tool=$(command -v xenstore) || fail "xenstore not found (Debian: xen-utils-4.17)"
+for d in /bin /sbin /usr/bin /usr/sbin; do rm -f "$root$d/xenstore"; done
+add_file "$xs_tool" /usr/bin/xenstore
+add_libs "$xs_tool"
+for n in read write rm exists list ls chmod watch; do
+	ln -sf xenstore "$root/usr/bin/xenstore-$n"
 done
 
 # --- Xen's tools and their libraries.  glibc dlopens libgcc_s.so.1 for
@@ -157,12 +191,58 @@ fi
 # guest saw (the marker from its command line, its CPUs and memory) on
 # hvc0 and powers off.
 droot=$work/domu
-mkdir -p "$droot/proc" "$droot/sys" "$droot/dev"
+mkdir -p "$droot/proc" "$droot/sys" "$droot/dev" "$droot/modules"
 add_busybox "$droot"
+# The PV frontends are modules in Debian's kernel: the domU loads them
+# when its command line asks for the whole-VM test.
+loaded= mod_root=$droot
+for m in xen-blkfront xen-netfront; do
+	add_module "$m"
+done
+mod_root=$root
 cat >"$droot/init" <<'EOF'
 #!/bin/sh
 mount -t proc proc /proc
 mount -t devtmpfs dev /dev 2>/dev/null
+
+# --- pvbuild_vm=TOKEN (tests/xen/scen_vm.sh): a whole VM's disk and vif.
+# Reads the marker dom0 wrote at the start of /dev/xvda and writes
+# "pvbuild-out=TOKEN" at 4 KiB; brings eth0 up as fe80::2 (IPv6
+# link-local only) and pings dom0's bridge (fe80::1); then waits (at
+# most 300 s) until dom0 has pinged it back before going on.
+vm_token=
+for arg in $(cat /proc/cmdline); do
+	case $arg in pvbuild_vm=*) vm_token=${arg#pvbuild_vm=} ;; esac
+done
+if [ -n "$vm_token" ]; then
+	while read -r m; do insmod "/modules/$m.ko"; done </modules/order
+	i=0
+	while [ ! -b /dev/xvda ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+	got=$(dd if=/dev/xvda bs=64 count=1 2>/dev/null | tr -cd 'A-Za-z0-9=_-')
+	echo "pvbuild-vm: disk-read=$got" >/dev/hvc0
+	echo "pvbuild-out=$vm_token" | dd of=/dev/xvda bs=512 seek=8 conv=notrunc 2>/dev/null &&
+		sync && echo "pvbuild-vm: disk-wrote=$vm_token" >/dev/hvc0
+	i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+	echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
+	ip link set eth0 up
+	ip -6 addr add fe80::2/64 dev eth0
+	if ping -6 -c 2 -w 60 -I eth0 fe80::1 >/dev/null 2>&1; then
+		echo "pvbuild-vm: ping-dom0=ok" >/dev/hvc0
+	else
+		echo "pvbuild-vm: ping-dom0=failed" >/dev/hvc0
+	fi
+	echo "pvbuild-vm: ready" >/dev/hvc0
+	i=0
+	while [ $i -lt 1500 ]; do
+		echos=$(awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6)
+		[ "${echos:-0}" -gt 0 ] && break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "pvbuild-vm: pinged-by-dom0=${echos:-0}" >/dev/hvc0
+fi
+# --- end of pvbuild_vm
 marker=none
 for arg in $(cat /proc/cmdline); do
 	case $arg in marker=*) marker=${arg#marker=} ;; esac
@@ -221,6 +301,7 @@ done
 add_file "$here/scenarios.sh" /scenarios.sh
 add_file "$here/scen_life.sh" /scen_life.sh
 chmod 755 "$root/scenarios.sh"
+add_file "$here/scen_vm.sh" /scen_vm.sh
 add_file "$top_srcdir/tests/lib.sh" /lib/tap.sh
 
 # --- dom0's /init.
@@ -231,6 +312,11 @@ export LD_LIBRARY_PATH=/opt/pvbuild/lib
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+# devtmpfs has none of these; the hotplug scripts' lock routine needs them.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/pts
 mount -t devpts devpts /dev/pts   # xenconsoled gives each guest a pty
 mount -t tmpfs tmp /tmp
