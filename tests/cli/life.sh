@@ -39,7 +39,7 @@ like "$(cat "$tmp/p.txt")" "on_crash=coredump-destroy" "--on-crash overrides the
 "$PVBUILD" create -n "$tmp/vm.cfg" on_reboot=sometimes >/dev/null 2>"$tmp/e.err"
 is "$?" 1 "a bad action fails"
 is "$(wc -l <"$tmp/e.err")" 1 "with one line"
-like "$(cat "$tmp/e.err")" "vm.cfg: on_reboot: \"sometimes\" is not an action" "naming file, key and value"
+like "$(cat "$tmp/e.err")" "vm.cfg: on_reboot \"sometimes\" is not an action" "naming file, key and value"
 "$PVBUILD" create -n --on-reboot=soft-reset "$tmp/vm.cfg" >/dev/null 2>"$tmp/e.err"
 like "$(cat "$tmp/e.err")" "cannot soft-reset" "soft-reset is refused, saying why"
 

@@ -42,7 +42,7 @@ int example(pvb_host *host, struct pvb_domain dom, struct pvb_config cfg,
     return 0;
 }
 C
-${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$top_srcdir/include" \
+${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$top_srcdir/include" -I"$top_builddir/include" \
 	$(pkg-config --cflags xenlight 2>/dev/null) -c "$tmp/example.c" -o "$tmp/example.o" 2>"$tmp/cc.err"
 is "$?" 0 "README: the toolstack fragment compiles"
 [ -s "$tmp/cc.err" ] && sed 's/^/# /' "$tmp/cc.err"
