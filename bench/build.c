@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Benchmark (not a test): build times and the builder's heap peak for 1 GiB,
  * 64 GiB, 1 TiB and 4 TiB guests on the simulated host, beside the time

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmarks print figures and assert nothing: they are not tests.
 EXTRA_PROGRAMS += bench/build
 bench_build_SOURCES = %reldir%/build.c tests/proxy_host.h

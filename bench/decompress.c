@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Benchmark, not a test: pvb_decompress against the codec's own tool on
  * the payload of a real kernel (by default Debian's /boot/vmlinuz-*-amd64).

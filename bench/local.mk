@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmarks: built and run on demand only, never by `make all` or `make check`.
 #   make bench-decompress [BENCH_KERNEL=/boot/vmlinuz-...]
 EXTRA_PROGRAMS = bench/decompress

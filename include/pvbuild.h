@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libpvbuild: build Xen PV x86_64 domains, with the initial P->M list
  * placed outside the kernel's initial mapping.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Debian's kernel for the tests, found the way scripts/find-kernel finds
  * it (installed in /boot, else in the quick start's cache): the harness

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # TAP helpers for the shell tests.
 tap_n=0 tap_fail=0
 ok_if() { # description, command...

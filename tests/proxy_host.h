@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A host that passes every op on to another host, with a hook around
  * each: the tests inject failures with it (enter returns true and the op

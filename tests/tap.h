@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A tiny TAP producer for the C tests (automake's tap-driver reads it). */
 #ifndef PVB_TESTS_TAP_H
 #define PVB_TESTS_TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pvbuild command: one file per subcommand, no build logic of its own. */
 #ifndef PVB_TOOLS_CLI_H
 #define PVB_TOOLS_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild create: build a domain from a kernel (and an xl config file). */
 #include "cli.h"
 #include "create_vm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild verify / destroy: commands on an existing domain. */
 #include "cli.h"
 #include "report.h"

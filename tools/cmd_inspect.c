@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild inspect: what a kernel image is and what its Xen notes ask for. */
 #include "cli.h"
 #include "json.h"

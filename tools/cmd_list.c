@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild list: the domains Xen has, as xl list shows them, and whether
  * pvbuild built them. */
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvbuild shutdown / reboot: ask a PV guest through its xenstore
  * control/shutdown node, as xl does; the guest's kernel does the rest.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A guest's console on stdout.  Where xenconsoled runs it owns the
  * console ring (it consumes the bytes), so we read the pty it gives the

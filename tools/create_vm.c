@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild create's VM part: lib/toolstack does the work, this reports. */
 #include "create_vm.h"
 #include "cli.h"

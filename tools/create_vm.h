@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild create's VM part: the devices and actions an xl config names. */
 #ifndef PVB_TOOLS_CREATE_VM_H
 #define PVB_TOOLS_CREATE_VM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Domains named on the command line: a NAME (xenstore's) or an id. */
 #include "cli.h"
 #include "vm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvbuild create -n: parse the config, read the kernel and ramdisk, make
  * the layout plan and print it with the lifecycle policy, building

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A small streaming JSON writer for the CLI's --json output. */
 #ifndef PVB_TOOLS_JSON_H
 #define PVB_TOOLS_JSON_H

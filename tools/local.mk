@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 bin_PROGRAMS += tools/pvbuild
 tools_pvbuild_SOURCES = \
 	%reldir%/pvbuild.c %reldir%/cli.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvbuild's monitor process, as xl create leaves one: the library's
  * pvb_monitor_run with pvbuild's own create path for restarts and

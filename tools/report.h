@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Output shared by the subcommands: the verifier's report, shutdown reasons. */
 #ifndef PVB_TOOLS_REPORT_H
 #define PVB_TOOLS_REPORT_H

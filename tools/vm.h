@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pvbuild command's whole-VM part: domains by name, list, shutdown,
  * console, the monitor.  The work is libpvbuild's (pvbuild/lifecycle.h);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libpvbuild's lifecycle part: what a toolstack embedding the builder
  * needs to keep a domain as xl's monitor keeps it — domains by name, a

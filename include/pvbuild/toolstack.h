@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libpvbuild's toolstack part: what turns a domain pvbuild built into a VM
  * that xl manages too.  From an xl config file it reads the devices

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The last steps before a domain can run: the hypercall page, pinning the
  * top-level table, vCPU 0's context, event upcalls masked in shared_info,

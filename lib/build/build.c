@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* pvb_build: carry a layout plan out on a host, undoing it all on failure. */
 #include "build/build.h"
 #include "image/features.h"

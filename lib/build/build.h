@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The builder's insides: carrying a layout plan out on a host.  The
  * builder keeps machine frame numbers only for the pfns it must reach

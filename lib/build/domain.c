@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The small toolstack around pvb_build: a domain from nothing to paused. */
 #include "build/build.h"
 

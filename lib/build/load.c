@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the builder copies into the guest: the kernel's segments, the
  * ramdisk, start_info and the zeroed rings and boot stack.

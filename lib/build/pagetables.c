@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Writing the page tables of every mapping the plan describes: the
  * initial mapping and, when the P->M list is outside it, the list's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The build config: its lifetime, and the P->M placement syntax. */
 #include "config/config.h"
 #include "util/alloc.h"

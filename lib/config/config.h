@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal helpers shared by the build-config readers. */
 #ifndef PVB_CONFIG_CONFIG_H
 #define PVB_CONFIG_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * An xl domain config file (xl.cfg(5)) -> a pvb_config, with Xen's own
  * parser, libxlutil, so that a file means to pvbuild what it means to xl.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal interfaces of the xl config reader. */
 #ifndef PVB_CONFIG_XL_H
 #define PVB_CONFIG_XL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Every key xl.cfg(5) knows (Xen 4.17's tools/xl/xl_parse.c reads these),
  * and what pvbuild does with each: the one table behind "acted on",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Which keys an xl config text assigns.  libxlutil has no public way to
  * walk its settings, so we list them from the text ourselves; the values

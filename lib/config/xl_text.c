@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The bytes of an xl config, checked before libxlutil sees them.
  * libxlutil asserts (and so aborts the whole program) on a NUL byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The values pvbuild acts on, from a parsed xl config (xl.cfg(5)). */
 #include "config/config.h"
 #include "util/alloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Reading a guest's console ring (xen/io/console.h) from the backend's
  * side, through any host: what `xl create -c` shows, without xenconsoled.

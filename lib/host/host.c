@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What every host shares: closing one through its ops table. */
 #include "host/host.h"
 #include "host/sim.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The host: where a domain's frames live.  The builder and the verifier
  * reach memory, vCPUs and Xen objects only through this ops table, so the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 lib_libpvbcore_la_SOURCES += \
 	%reldir%/host.h %reldir%/host.c %reldir%/console.c \
 	%reldir%/sim.h %reldir%/sim_internal.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The simulated host: domains and their Xen objects (vCPU contexts,
  * shared_info, grant table, event channels, hypercall page), on top of

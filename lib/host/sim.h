@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The simulated host: an in-process machine with sparse memory, scattered
  * machine frames and Xen's page-type rules, so that the builder runs end

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The simulated host's insides, shared by its files: machine memory
  * (sim_memory.c), the caller's views of it (sim_map.c), page-table pinning

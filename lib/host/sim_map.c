@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * map()/unmap() on the simulated host: the caller's views of machine
  * frames.  A view is a reserved virtual range with one MAP_SHARED mmap of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A small hash from machine frame to a 32-bit value: linear probing, with
  * backward-shift deletion so that no tombstones pile up across pin/unpin.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Pinning a top-level table on the simulated host, with the page-type
  * rules Xen applies to a PV guest (xen/arch/x86/mm.c): every table the L4

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The real-Xen host: domains, vCPUs, page-table pins, event channels and
  * the hypercall page, through libxenctrl (Xen 4.17's API).  Memory, maps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The real-Xen host's insides, shared by its files: the handles, the
  * domain names kept for introduce, and the error helper (xen.c), memory

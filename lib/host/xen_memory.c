@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A domain's memory on real Xen:
  *   populate    XENMEM_populate_physmap (xc_domain_populate_physmap): for a

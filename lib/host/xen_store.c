@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Introducing a built domain to xenstored, with the nodes a toolstack
  * makes and the owners and permissions libxl gives them

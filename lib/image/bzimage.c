@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The x86 boot protocol's setup header (Documentation/x86/boot.rst): only
  * what a PV builder needs, which is where the compressed kernel sits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Linux bzImage (x86 boot protocol) setup header: finding the payload. */
 #ifndef PVB_IMAGE_BZIMAGE_H
 #define PVB_IMAGE_BZIMAGE_H

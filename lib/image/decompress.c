@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The one decompression entry point: bytes in, bytes out, under a size cap.
  *

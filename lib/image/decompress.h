@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal side of the one decompression entry point (pvb_decompress). */
 #ifndef PVB_IMAGE_DECOMPRESS_H
 #define PVB_IMAGE_DECOMPRESS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The kernel ELF through elfutils libelf: segments, Xen notes (or the
  * legacy __xen_guest string), then the addresses as libxenguest's libelf

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The kernel ELF, read through elfutils libelf. */
 #ifndef PVB_IMAGE_ELF_H
 #define PVB_IMAGE_ELF_H

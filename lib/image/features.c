@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Names of the XENFEAT_* bits of xen/features.h (submap 0), as a kernel
  * writes them in its FEATURES note: the header's names without the prefix;

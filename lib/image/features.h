@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Which XENFEAT_* features a PV domain built by pvbuild has, and the check
  * of a kernel's required ('!') features against them.

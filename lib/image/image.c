@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A kernel image: sniff the container (ELF, bzImage, whole-file
  * compression), get at the ELF bytes, and hand them to the ELF reader.

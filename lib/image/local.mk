@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 lib_libpvbcore_la_SOURCES += \
 	%reldir%/decompress.c %reldir%/decompress.h \
 	%reldir%/bzimage.c %reldir%/bzimage.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Xen's guest notes (xen/elfnote.h) and the legacy __xen_guest string, into
  * struct pvb_guest.  A malformed note is skipped with a warning rather than

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Xen's guest notes (xen/elfnote.h) and the legacy __xen_guest string. */
 #ifndef PVB_IMAGE_NOTES_H
 #define PVB_IMAGE_NOTES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The initial ramdisk: loaded as it is, or gunzipped first as Xen 4.17's
  * libxenguest does (only gzip: the guest kernel unpacks the rest itself).

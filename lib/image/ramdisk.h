@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The builder's way into a ramdisk that may still be in its file. */
 #ifndef PVB_IMAGE_RAMDISK_H
 #define PVB_IMAGE_RAMDISK_H

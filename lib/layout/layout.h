@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal pieces of the layout planner, shared by its files. */
 #ifndef PVB_LAYOUT_LAYOUT_H
 #define PVB_LAYOUT_LAYOUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Where the initial P->M list goes, and whether that place is one the
  * guest and the hypervisor can live with.  libxenguest silently falls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Page-table counting for the initial mapping and the P->M mapping, with
  * libxenguest's arithmetic (tools/libs/guest/xg_dom_x86.c) so that a plan

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The layout planner: the order libxenguest allocates a PV guest's boot
  * elements in, worked out in pfns and virtual addresses only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A plan as text for people and as JSON for scripts.  Both go to a FILE
  * the caller passes (the CLI's stdout); the planner itself never prints.

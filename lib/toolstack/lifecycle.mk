@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The lifecycle part of libpvbuild (include/pvbuild/lifecycle.h): domains
 # by name, their deaths, xl's on_* policy, the monitor.  A toolstack part:
 # it may use libxl (the policy's parser); the builder core never does.

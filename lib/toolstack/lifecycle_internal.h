@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internals of the lifecycle part (include/pvbuild/lifecycle.h). */
 #ifndef PVB_TOOLSTACK_LIFECYCLE_INTERNAL_H
 #define PVB_TOOLSTACK_LIFECYCLE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The on_poweroff/on_reboot/on_watchdog/on_crash policy.  Values are read
  * with libxl's own parser so that a word means to pvbuild what it means to

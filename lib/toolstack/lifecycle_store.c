@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Domains as a toolstack knows them: Xen's list (libxenctrl) joined with
  * the names xenstored keeps under /local/domain/N.  Names are only what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A domain's death, as xl's monitor learns it: xenstored fires
  * @releaseDomain whenever a domain shuts down or is destroyed, and Xen's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The toolstack part (include/pvbuild/toolstack.h): a built domain made a
 # VM through libxl and libxlutil.  Same library, its own directory: the
 # builder core (image, layout, build, host, verify) never includes libxl.

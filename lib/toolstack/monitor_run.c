@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The monitor: what xl's daemon does for a domain it created
  * (xl_vmcontrol.c, handle_domain_death): wait for the domain to stop,

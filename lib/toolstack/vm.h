@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lib/toolstack's internals: a VM's devices and actions as libxl types. */
 #ifndef PVB_TOOLSTACK_VM_H
 #define PVB_TOOLSTACK_VM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * An xl config's devices and actions, read with Xen's libxlutil:
  * disk= entries through xlu_disk_parse (the xl-disk-configuration(5)

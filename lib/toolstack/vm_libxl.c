@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A built domain becomes a VM through libxl, as xl makes one: its
  * configuration stored as libxl userdata "libxl-json" (what xl list -l,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The allocation wrapper: a counter and one planned failure.  Atomic so
  * that a test counting allocations sees every thread's; the library itself

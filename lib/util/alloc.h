@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Every heap allocation of the library goes through these, so that a test
  * can make the Nth one fail and check that the failure is reported and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Error and log helpers shared by every part of the library. */
 #ifndef PVB_UTIL_ERROR_H
 #define PVB_UTIL_ERROR_H

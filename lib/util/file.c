@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "util/file.h"
 #include "util/alloc.h"
 #include "util/error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Reading whole input files, bounded, never blocking on what is no file. */
 #ifndef PVB_UTIL_FILE_H
 #define PVB_UTIL_FILE_H

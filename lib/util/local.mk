@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 lib_libpvbcore_la_SOURCES += \
 	%reldir%/alloc.c %reldir%/alloc.h \
 	%reldir%/error.c %reldir%/error.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Xen's public ABI, from /usr/include/xen: every struct and constant the
  * builder shares with Xen comes from here, never re-declared.

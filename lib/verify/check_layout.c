@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * padding_512k and start_info_fields: where the bootstrap elements are and
  * whether start_info describes them as the domain really holds them.

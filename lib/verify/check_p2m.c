@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The checks on the P->M list: mapped writable where mfn_list says (Linux
  * writes to it early), agreeing with the initial mapping, and, when it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pagetables_readonly: Xen will not pin a table that some leaf maps
  * writable, and the ABI maps the bootstrap tables read-only.  With the set

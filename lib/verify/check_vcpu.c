@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The checks on vCPU 0's registers and the start_info page they point at. */
 #include "verify/verify.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Sets of machine frames for the verifier: a hash set that remembers a
  * small tag per frame (the table level), and a growable vector that is

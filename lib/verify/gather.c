@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Reading the domain back: the set of page tables reachable from cr3,
  * start_info at rsi, pfn 0's virtual address, the initial mapping and the

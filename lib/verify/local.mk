@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 lib_libpvbcore_la_SOURCES += \
 	%reldir%/verify.c %reldir%/verify.h \
 	%reldir%/gather.c %reldir%/report.c \

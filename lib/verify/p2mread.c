@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "verify/p2mread.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Reading the guest's P->M list through its virtual mapping (start_info
  * mfn_list), as the guest itself will.  A window of up to P2M_WINDOW list

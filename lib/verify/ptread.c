@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "verify/ptread.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Reading a PV domain's 4-level page tables back from the host, read-only.
  * Lookups keep the last L3, L2 and L1 frame mapped, so walking a range in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pvb_verify: read a built domain back from the host and check the PV
  * boot ABI (see docs: pv-boot-abi.md).  The reading is in gather.c, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The verifier's view of one built domain: what it read back from the
  * host (vCPU 0, the page tables from cr3, start_info, the P->M list) and

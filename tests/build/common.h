@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 /* Shared by the builder tests: Debian's kernel and sim helpers. */
 #ifndef PVB_TESTS_BUILD_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Debian's own kernel built on the simulated host: the layout must be the
  * one Xen's libxenguest produced for the same kernel, memory and ramdisk

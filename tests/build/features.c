@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A kernel whose FEATURES note requires ('!') a feature the domain will
  * not have is refused with the feature named: an unknown name, one a PV

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Input files at the edges: a FIFO, a socket, a device or a directory
  * given as kernel, ramdisk or config is refused at once (an alarm fails

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Failures injected everywhere, SQLite's way: every host op of
  * pvb_domain_create (its own and pvb_build's) failing in turn; each of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 check_PROGRAMS += tests/build/debian
 tests_build_debian_SOURCES = %reldir%/debian.c %reldir%/common.h
 tests_build_debian_CPPFLAGS = $(TEST_CPPFLAGS)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Many builds on the simulated host, each checked by the independent
  * verifier: memory from 16 MiB to 64 GiB, ramdisks of several sizes, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A failed build leaves nothing behind: every frame it populated goes back
  * and every mapping it made is gone.  A proxy host fails the Nth host call

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pvbuild create on the simulated host, driven by options and by xl config
 # files, with Debian's kernel.
 . "$top_srcdir/tests/lib.sh"

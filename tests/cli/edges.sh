@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pvbuild create at the edges of its input: a FIFO, socket or device as
 # kernel, ramdisk or config fails at once (under `timeout`, so a regression
 # fails instead of hanging the suite); a ramdisk too large for the guest is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pvbuild's command line: help, version, inspect's errors and exit codes.
 . "$top_srcdir/tests/lib.sh"
 need jq

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The whole-VM habits on a machine without Xen: create -n/-q, the note
 # that the simulated host is used, list, domain names, the on_* policy.
 . "$top_srcdir/tests/lib.sh"

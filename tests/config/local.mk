@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 check_PROGRAMS += tests/config/p2m tests/config/xl
 tests_config_p2m_SOURCES = %reldir%/p2m.c
 tests_config_p2m_CPPFLAGS = $(TEST_CPPFLAGS)

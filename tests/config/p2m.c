@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvb_p2m_parse and the pvb_config string helpers. */
 #define _GNU_SOURCE
 #include "tap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvb_config_read_xl on real xl config files written here, read by Xen's
  * libxlutil.  Expected values follow xl.cfg(5) and xl's own parser

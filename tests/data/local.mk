@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Test guests: sources of the small Xen PV ELF "kernels" the tests build
 # with tests/data/mkguest.sh at test time.
 EXTRA_DIST += %reldir%/mkguest.sh \

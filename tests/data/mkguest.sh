@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the ELF reader's test guests into OUTDIR from tests/data/guest/
 # with the C preprocessor, as and ld (binutils; no multilib needed for the
 # i386 ones).  Usage: mkguest.sh OUTDIR

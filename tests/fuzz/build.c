@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: a whole build and verify on the simulated host.  The input
  * is a 20-byte header that picks the config, then a command line, the

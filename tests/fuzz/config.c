@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: the xl config reader, its KEY=VALUE overrides and the P->M
  * placement syntax.  The input is config text; a line "--" ends it, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: every decompressor and the ramdisk loader.  Two bytes pick
  * what to do, the rest is the stream:

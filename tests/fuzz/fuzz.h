@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What every fuzz target checks besides "no crash, no sanitizer report,
  * no leak": the library's error contract.  A failing call returns a

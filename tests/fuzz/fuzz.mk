@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer targets (GNU make, run by `make fuzz-build` from
 # tests/fuzz/local.mk, which passes the variables below).  The library's
 # sources are compiled again with clang, coverage-instrumented and with

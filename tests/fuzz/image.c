@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: the kernel image loader on arbitrary bytes.  The input is
  * the whole file (ELF, bzImage or a compressed ELF); a loaded image is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fuzz targets (tests/fuzz/README): libFuzzer with clang, built apart from
 # the library by fuzz.mk.  `make fuzz` runs each for FUZZ_SECONDS; `make
 # fuzz-check` is CI's gate: it replays tests/fuzz/regress/ and runs each

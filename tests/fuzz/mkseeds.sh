@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Seed corpora for the fuzz targets, made from what the tests make:
 #   image:      the test guests (tests/data, tests/guests) as ELF, in a
 #               bzImage with every compressor's payload, whole-file

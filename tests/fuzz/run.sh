@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the fuzz targets (tests/fuzz/README).
 #   run.sh run SECONDS TARGET...    each target for SECONDS on its corpus
 #       (tests/fuzz/out/corpus/TARGET, kept between runs) and the seeds;

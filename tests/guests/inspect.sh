@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pvbuild inspect --json on the test guest's variants: the notes its
 # sources declare (README.txt), ENTRY where nm finds _start, and as many
 # notes as readelf counts.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pvbuild's own PV test guest (README.txt): a freestanding x86_64 kernel,
 # built in three variants with the guest's flags below -- never with the
 # project's CFLAGS or sanitizer flags -- and the tests that run it on the

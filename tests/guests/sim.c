@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvbuild's test guest on the simulated host.  Each variant is built with
  * pvb_domain_create and must pass pvb_verify; then the guest's own checks

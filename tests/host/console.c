@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvb_console_read against a console ring the test writes as a guest would. */
 #include <errno.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 check_PROGRAMS += tests/host/sim
 tests_host_sim_SOURCES = %reldir%/sim.c
 tests_host_sim_CPPFLAGS = $(TEST_CPPFLAGS)

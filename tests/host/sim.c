@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The simulated host: domains, scattered frames, views, Xen's limits and
  * page-type rules, the Xen objects it keeps, and what a large guest costs.

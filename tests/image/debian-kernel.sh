@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Debian's own kernel (a bzImage with an xz payload), inspected by pvbuild,
 # checked against binutils' readelf on the payload this test extracts itself.
 . "$top_srcdir/tests/lib.sh"

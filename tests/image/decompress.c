@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvb_decompress against the real compressors: every stream here is made
  * at test time by gzip, bzip2, xz, lzop, lz4 or zstd (or, for the 4 GiB

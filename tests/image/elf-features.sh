@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # List the XENFEAT_* bits of Xen's public features.h as "NAME BIT" lines,
 # read from the header the compiler finds (the commented-out ones included:
 # the header keeps deprecated bits inside comments).

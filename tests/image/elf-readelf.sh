@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What binutils' readelf sees in an ELF file, one fact a line, for
 # tests/image/elf.c to compare with the ELF reader's results:
 #   entry ADDR                                  (e_entry)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Extract the ELF from a Debian x86 bzImage with standard tools only, so the
 # tests get it independently of pvbuild's own bzImage and xz code.
 # The setup header gives: setup_sects (byte at 0x1f1), payload_offset (u32

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The ELF reader (lib/image/elf.c, notes.c, features.c) on ELF files built
  * at test time (tests/data/mkguest.sh) and on Debian's kernel.  Expected

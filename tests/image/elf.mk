@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ELF reader: test guests built at test time, Debian's kernel, readelf.
 check_PROGRAMS += tests/image/elf
 tests_image_elf_SOURCES = %reldir%/elf.c

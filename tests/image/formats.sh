@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every container and compressor a PV builder meets, made by the real tools:
 # test guests (ELF64 and ELF32, built with as/ld) compressed with gzip,
 # bzip2, xz, lzma, lzop, lz4 -l and zstd, wrapped in a bzImage header or

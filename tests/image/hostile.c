@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Hostile kernel images: each case is a control image (which must load)
  * with one defect, and must be rejected with a negative code and a one-line

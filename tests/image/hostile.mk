@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile kernel images: each a valid control image with one defect.
 check_PROGRAMS += tests/image/hostile
 tests_image_hostile_SOURCES = %reldir%/hostile.c \

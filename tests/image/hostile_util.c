@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Image builders for the hostile-image tests (see hostile_util.h). */
 #include "hostile_util.h"
 

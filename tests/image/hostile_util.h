@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Builders for the hostile-image tests: a tiny valid kernel (ELF64 x86_64
  * or ELF32 i386 with Xen notes), bzImage wrappers and compressed payloads.

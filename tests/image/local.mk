@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 check_PROGRAMS += tests/image/mkbzimage
 tests_image_mkbzimage_SOURCES = %reldir%/mkbzimage.c
 

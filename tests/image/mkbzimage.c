@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Wrap a payload in a minimal bzImage, as the tests need: a setup header
  * with the fields a PV builder reads, some stand-in decompressor bytes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Debian's own kernel, read by the image loader, planned like the
  * reference build of docs/pv-boot-abi.md (Xen 4.17 libxenguest, 256 MiB, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Guest descriptions for the layout tests, written out by hand from what
  * the kernels announce (pv-boot-abi.md lists Debian 12's notes).

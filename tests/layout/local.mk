@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Layout planner tests: the reference vector, P->M placement, properties.
 check_PROGRAMS += tests/layout/reference tests/layout/placement \
 	tests/layout/properties tests/layout/debian tests/layout/plan-dump

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Where the P->M list may go: every refused address gives its own
  * one-line error naming the address and the reason; accepted ones share

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Print a plan of a hand-described guest, for print.sh:
  *   plan-dump text|json debian|old-linux|pae MEMORY_MIB RAMDISK_BYTES [P2M_VADDR]

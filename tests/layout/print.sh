@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The plan's text and JSON renderings of the reference build
 # (pv-boot-abi.md), read back with jq and grep.
 dump="$top_builddir/tests/layout/plan-dump"

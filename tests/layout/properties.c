@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Properties every plan must have, over many guests, memory sizes (16 MiB
  * to 64 GiB), ramdisks and P->M placements.  The expected table counts are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The layout planner against layouts known from outside this project:
  * the reference build measured inside a guest built by Xen 4.17's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pvbuild create --host=sim under valgrind: good configs and bad ones
 # (a libxlutil parse error, a NUL byte, an over-long line, a FIFO, a
 # ramdisk too big, a kernel requiring an unknown feature) must show zero

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What the built libpvbuild.so exports (nm -D): only pvb_* names, each with
 # the version node of lib/libpvbuild.map (name@@PVBUILD_0.1), and every
 # function pvbuild.h declares.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The library as a program outside the tree sees it: the shared library's
 # exports and the version macros of the installed header.
 check_PROGRAMS += tests/lib/version

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The version macros of pvbuild.h against configure's version and against
  * the shared library this program runs with (it links libpvbuild.so, not

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/find-kernel: the installed kernel first (newest by version), else
 # the cache, else nothing without --fetch; --fetch resolves the versioned
 # package behind linux-image-amd64, downloads it and unpacks only its

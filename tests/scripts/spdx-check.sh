@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/spdx-check on a scratch tree: it finds each unmarked file, --add
 # marks it with the licence LICENSE gives its path in the syntax of its type
 # (after a #! line), a second --add changes nothing, a wrong licence is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The builder core (image, layout, build, host, verify, util) and
 # the public pvbuild.h include no libxl header: only lib/toolstack may.
 . "$top_srcdir/tests/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The lifecycle policy: xl.cfg's words through libxl's parser, xl's
  * defaults, the action each death takes, and lifecycle_open's refusal

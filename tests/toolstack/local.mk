@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib/toolstack's config side: no Xen needed.
 check_PROGRAMS += tests/toolstack/vm_config
 tests_toolstack_vm_config_SOURCES = %reldir%/vm_config.c

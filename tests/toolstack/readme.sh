@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's whole-VM examples: its web.cfg through pvbuild create on the
 # simulated host (kernel and ramdisk swapped for this machine's), and its
 # toolstack C fragment compiled against the headers.

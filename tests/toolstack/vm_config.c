@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvb_vm_config_read on xl config files written here: disk= through
  * libxlutil's xlu_disk_parse, vif= as xl-network-configuration(5) has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvb_verify on a large hand-built domain: the check passes, and the
  * verifier's time and peak memory stay bounded (the P->M list of a 4 TiB

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The verifier's frame sets: the in-place sort and the hash set, against
  * plain reference computations (qsort, linear search). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 check_PROGRAMS += tests/verify/verify
 tests_verify_verify_SOURCES = %reldir%/verify.c \
 	%reldir%/mini_domain.c %reldir%/mini_domain.h

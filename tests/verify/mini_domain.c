@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A hand-built PV domain for the verifier's tests; see mini_domain.h.
  * Test-only construction: its own tiny table writer and layout, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A small but complete x86_64 PV domain, built by hand on a host for the
  * verifier's tests (independent of lib/layout and lib/build): frames

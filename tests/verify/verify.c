@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvb_verify against hand-built domains on the simulated host: a good
  * domain passes every check; corrupting one thing at a time fails the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The end-to-end run on a real Xen 4.17 under QEMU's software emulation:
 # one QEMU boot of Xen with a Debian dom0 that runs tests/xen/scenarios.sh
 # (tests/xen/run.sh says what it needs).  Not part of `make check`: it

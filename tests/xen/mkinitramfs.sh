@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the dom0 initramfs for the Xen-under-QEMU run.
 #
 # Usage: mkinitramfs.sh OUT.cpio.gz [SRC[=DEST]...]

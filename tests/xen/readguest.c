@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * readguest DOMID: read a built, not yet run, PV domain back through Xen's
  * own libraries and print what its first instruction will see, one

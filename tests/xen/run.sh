@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end on a real Xen: boots Xen 4.17 with a Debian dom0 under QEMU's
 # software emulation (no KVM needed) and runs tests/xen/scenarios.sh in
 # dom0, in one boot.  Prints the scenarios' TAP.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Whole-VM lifecycle on the real Xen (sourced by scenarios.sh, which gives
 # the helpers: wait_until, state, is/like/ok_if, diag, show, domains,
 # free_mib, settle_memory, ELF, RD, MEM, LOGDIR, W, FREE0).

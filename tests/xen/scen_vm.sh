@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # h) Whole VMs (sourced by scenarios.sh, whose helpers it uses): Debian's
 # kernel from an xl config with a raw disk image (a file, through the loop
 # device the block hotplug script sets up) and a vif on a bridge, both

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The end-to-end scenarios, run by dom0's /init under a real Xen (see
 # run.sh).  Prints TAP; /init prefixes each line with "TAP: ".
 #

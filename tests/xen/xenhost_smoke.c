@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The real-Xen host, op by op, on this machine's hypervisor (run in dom0
  * by the Xen-under-QEMU harness):

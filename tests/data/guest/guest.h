@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The test guests' announced values, shared by the assembly and linker
  * scripts that write them (kernel64.S, kernel32.S, *.lds.S) and the tests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A tiny i386 (PAE) Xen PV "kernel" for the ELF reader's tests: 4-byte
  * numeric notes, no PADDR_OFFSET note (it defaults to 0).  With LEGACY it

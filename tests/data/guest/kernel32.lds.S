@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Linker script of the i386 test guests (see kernel32.S for variants). */
 #include "guest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A tiny x86_64 Xen PV "kernel" for the ELF reader's tests.  It never runs:
  * what matters is its ELF shape and the Xen notes it announces.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Linker script of the x86_64 test guests (see kernel64.S for variants). */
 #include "guest.h"
 

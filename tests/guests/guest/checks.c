@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The guest's checks of its own boot state (pv-boot-abi.md), with what a
  * PV kernel has at its first instruction: start_info, rsi and rsp, its

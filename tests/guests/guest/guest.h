@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pvbuild's PV test guest: a small x86_64 kernel that checks, from the
  * inside, the boot state a domain builder gave it (docs: pv-boot-abi.md)

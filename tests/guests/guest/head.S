@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The entry point (the ENTRY note).  The builder starts us with rsi =
  * start_info and rsp = the top of the boot stack page; both go to

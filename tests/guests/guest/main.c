@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The guest's platform: hypercalls, memory through its own mappings, the
  * console, and what runs between head.S and shutdown.

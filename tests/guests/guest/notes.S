@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The Xen ELF notes (xen/elfnote.h) the builder reads.  GUEST_OS "linux"
  * puts the guest under the builder's Linux rules for the P->M list; no

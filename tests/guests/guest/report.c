@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The guest's console output: a formatter small enough to carry into a
  * freestanding kernel, report lines, and the producer side of the
