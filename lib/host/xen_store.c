@@ -39,6 +39,7 @@
  * Only built with libxenstore (PVB_HAVE_XENSTORE); without it there is
  * nobody to introduce the domain to.
  */
+#include "util/xenstored.h"
 #include "host/xen_internal.h"
 
 #include <errno.h>
@@ -62,8 +63,6 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
 
 #include <stdarg.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
@@ -71,29 +70,6 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
 /* libxl's LIBXL_XENCONSOLE_LIMIT: bytes xenconsoled buffers. */
 #define CONSOLE_LIMIT 1048576
 #define TRANSACTION_TRIES 16
-
-/*
- * xs_open() falls back to /dev/xen/xenbus, whose requests wait forever
- * when no xenstored runs: ask first whether one does, in dom0 (its
- * socket answers) or in a xenstore stub domain.
- */
-static bool xenstored_socket_answers(void)
-{
-    const char *path = xs_daemon_socket();
-    struct sockaddr_un sa;
-
-    if (!path || strlen(path) >= sizeof sa.sun_path)
-        return false;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    strcpy(sa.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    bool up = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-    close(fd);
-    return up;
-}
 
 static bool xenstore_domain_runs(struct xen_host *x)
 {

@@ -11,6 +11,7 @@
  * (lib/host/xen_store.c): libxl makes them only inside its own domain
  * creation, which has no public entry point for a domain built elsewhere.
  */
+#include "util/xenstored.h"
 #include "util/alloc.h"
 #include "toolstack/vm.h"
 #include "util/error.h"
@@ -21,8 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <libxl_utils.h>
@@ -268,34 +267,12 @@ int pvb_vm_start(pvb_vm *vm, uint32_t domid, const struct pvb_config *cfg,
     return rc;
 }
 
-/*
- * libxl talks to xenstored, and a xenstore connection without one waits
- * forever on /dev/xen/xenbus: ask its socket first.
- */
-static bool xenstored_answers(void)
-{
-    const char *path = xs_daemon_socket();
-    struct sockaddr_un sa;
-
-    if (!path || strlen(path) >= sizeof sa.sun_path)
-        return false;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    strcpy(sa.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    bool up = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-    close(fd);
-    return up;
-}
-
 int pvb_vm_destroy(uint32_t domid, const pvb_logger *log, pvb_error *err)
 {
     struct xtl_bridge b;
     libxl_ctx *ctx = NULL;
 
-    if (!xenstored_answers())
+    if (!xenstored_socket_answers())
         return fail(err, -ENOENT, "domain %u: no xenstored answers on %s: "
                     "libxl cannot destroy it", domid, xs_daemon_socket());
     int rc = open_ctx(&b, log, &ctx, err);

@@ -3,4 +3,5 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/alloc.c %reldir%/alloc.h \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/file.c %reldir%/file.h \
+	%reldir%/xenstored.c %reldir%/xenstored.h \
 	%reldir%/xenabi.h
