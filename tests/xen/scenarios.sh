@@ -74,7 +74,7 @@ calibrate() {
 }
 # The idle figure: 20000 rounds in dom0 on this project's 2-core machine
 # (tests/xen/run.sh, TCG), the fastest seen, in seconds.
-CALIBRATE_IDLE=0.54
+CALIBRATE_IDLE=0.40
 # slow_now: SLOW measured now, with a quarter of the loop.
 slow_now() {
 	awk -v t="$(calibrate 5000)" -v idle="$CALIBRATE_IDLE" 'BEGIN {
