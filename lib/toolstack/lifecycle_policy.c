@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libxl.h>
+#include "toolstack/action_words.h"
 
 void pvb_lifecycle_policy_default(struct pvb_lifecycle_policy *p)
 {
@@ -39,27 +39,12 @@ const char *pvb_action_name(enum pvb_action a)
     return "unknown";
 }
 
-/* xl.cfg's spelling -> libxl's table: '-' is '_', and one word swaps. */
-static void to_libxl_word(const char *text, char *out, size_t len)
-{
-    if (strcmp(text, "rename-restart") == 0 || strcmp(text, "rename_restart") == 0)
-        text = "restart_rename";
-    size_t i = 0;
-    for (; text[i] && i + 1 < len; i++)
-        out[i] = text[i] == '-' ? '_' : text[i];
-    out[i] = '\0';
-}
-
 int pvb_action_parse(const char *what, const char *text, enum pvb_action *out,
                      pvb_error *err)
 {
     libxl_action_on_shutdown a;
-    char word[32];
 
-    if (!text || strlen(text) >= sizeof word)
-        goto bad;
-    to_libxl_word(text, word, sizeof word);
-    if (libxl_action_on_shutdown_from_string(word, &a) != 0)
+    if (action_from_word(text, &a) != 0)
         goto bad;
     switch (a) {
     case LIBXL_ACTION_ON_SHUTDOWN_DESTROY: *out = PVB_ACTION_DESTROY; return 0;

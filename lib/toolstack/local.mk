@@ -3,6 +3,8 @@
 # VM through libxl and libxlutil.  Same library, its own directory: the
 # builder core (image, layout, build, host, verify) never includes libxl.
 lib_libpvbcore_la_SOURCES += \
+	%reldir%/action_words.c \
+	%reldir%/action_words.h \
 	%reldir%/vm.h \
 	%reldir%/vm_config.c \
 	%reldir%/vm_libxl.c

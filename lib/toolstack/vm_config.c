@@ -4,10 +4,11 @@
  * disk= entries through xlu_disk_parse (the xl-disk-configuration(5)
  * syntax is libxlutil's, not ours), vif= entries as xl reads them
  * (xl-network-configuration(5); the rate through xlu_vif_parse_rate),
- * on_* through libxl_action_on_shutdown_from_string.
+ * on_* through the word table the lifecycle policy shares (action_words.h).
  */
 #include "util/alloc.h"
 #include "toolstack/vm.h"
+#include "toolstack/action_words.h"
 #include "config/config.h"
 #include "config/xl.h"
 #include "util/error.h"
@@ -243,30 +244,6 @@ static const struct {
 };
 #define NR_ACTIONS (sizeof actions / sizeof actions[0])
 
-/* xl.cfg(5)'s spellings, by libxl's value (libxl's own say restart_rename). */
-static const char *const xl_action_names[] = {
-    [LIBXL_ACTION_ON_SHUTDOWN_DESTROY] = "destroy",
-    [LIBXL_ACTION_ON_SHUTDOWN_RESTART] = "restart",
-    [LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME] = "rename-restart",
-    [LIBXL_ACTION_ON_SHUTDOWN_PRESERVE] = "preserve",
-    [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY] = "coredump-destroy",
-    [LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART] = "coredump-restart",
-    [LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET] = "soft-reset",
-};
-#define NR_XL_ACTIONS (sizeof xl_action_names / sizeof xl_action_names[0])
-
-/* xl's spelling first, then libxl's (libxl_action_on_shutdown_from_string). */
-static int parse_action(const char *v, libxl_action_on_shutdown *a)
-{
-    for (size_t i = 0; i < NR_XL_ACTIONS; i++) {
-        if (xl_action_names[i] && strcmp(v, xl_action_names[i]) == 0) {
-            *a = (libxl_action_on_shutdown)i;
-            return 0;
-        }
-    }
-    return libxl_action_on_shutdown_from_string(v, a);
-}
-
 static libxl_action_on_shutdown *action_field(pvb_vm *vm, size_t i)
 {
     return (libxl_action_on_shutdown *)((char *)vm + actions[i].offset);
@@ -284,7 +261,7 @@ static int read_actions(pvb_vm *vm, struct xl_file *f, pvb_error *err)
         if (e)
             return fail(err, -EINVAL, "%s: %s must be a single value",
                         vm->path, actions[i].key);
-        if (parse_action(v, action_field(vm, i)) != 0)
+        if (action_from_word(v, action_field(vm, i)) != 0)
             return fail(err, -EINVAL, "%s: %s \"%s\" is not an action "
                         "(destroy, restart, rename-restart, preserve, "
                         "coredump-destroy, coredump-restart, soft-reset)",
@@ -393,9 +370,8 @@ const char *pvb_vm_action(const pvb_vm *vm, const char *event)
     for (size_t i = 0; i < NR_ACTIONS; i++)
         if (strcmp(event, actions[i].event) == 0) {
             libxl_action_on_shutdown a = *action_field((pvb_vm *)vm, i);
-            return (size_t)a < NR_XL_ACTIONS && xl_action_names[a]
-                       ? xl_action_names[a]
-                       : libxl_action_on_shutdown_to_string(a);
+            return action_word(a) ? action_word(a)
+                                  : libxl_action_on_shutdown_to_string(a);
         }
     return NULL;
 }

@@ -24,6 +24,7 @@ int main(void)
         { "coredump-destroy", PVB_ACTION_COREDUMP_DESTROY },
         { "coredump-restart", PVB_ACTION_COREDUMP_RESTART },
         { "RESTART", PVB_ACTION_RESTART },                 /* libxl ignores case */
+        { "coredump_destroy", PVB_ACTION_COREDUMP_DESTROY }, /* libxl's spelling */
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         a = (enum pvb_action)-1;
