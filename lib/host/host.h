@@ -123,4 +123,14 @@ struct pvb_host {
     const struct host_ops *ops;
 };
 
+/*
+ * -EINVAL with "WHAT: version V is not known to libpvbuild X (it knows K)"
+ * unless 1 <= version <= known.
+ */
+int host_opts_version(const char *what, unsigned version, unsigned known,
+                      pvb_error *err);
+/* The logger of opts (NULL opts: none), its version checked. */
+int host_opts_log(const struct pvb_host_opts *opts, const pvb_logger **log,
+                  pvb_error *err);
+
 #endif
