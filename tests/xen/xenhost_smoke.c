@@ -415,8 +415,9 @@ static void handles_smoke(void)
     rc = pvb_domain_create_empty(h, &o, &domid, &err);
     ok(rc == 0, "handles: empty domain %u %s", domid, rc ? err.msg : "");
     memset(&di, 0, sizeof di);
-    ok(rc == 0 && xc_domain_getinfolist(xch, domid, 1, &di) == 1 && di.domain == domid &&
-       di.max_pages == 16 * 256 && di.tot_pages == 0 && di.max_vcpu_id == 1,
+    int got = rc == 0 ? xc_domain_getinfolist(xch, domid, 1, &di) : -1;
+    ok(got == 1 && di.domain == domid && di.max_pages == 16 * 256 && di.tot_pages == 0 &&
+       di.max_vcpu_id == 1,
        "handles: Xen has it empty, max_pages 0x%llx, max_vcpu_id %u",
        (unsigned long long)di.max_pages, di.max_vcpu_id);
     rc = pvb_evtchn_alloc_unbound(h, domid, 0, &port, &err);
