@@ -299,33 +299,55 @@ int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
 
 /*
  * A host is where a domain's frames live: real Xen, or the simulated
- * machine that enforces Xen's rules in-process (the default with no Xen).
+ * machine that enforces Xen's rules in-process (the default with no Xen),
+ * or one of the caller's own (pvbuild/sys/host.h).  One host is used from
+ * one thread at a time; distinct hosts may be used from different threads.
+ *
+ * Options structs open with `version` (PVB_*_OPTS_VERSION); a NULL options
+ * pointer means all defaults.  A version this library does not know (0,
+ * or newer than it) fails with -EINVAL.
  */
 typedef struct pvb_host pvb_host;
 
+struct pvb_host_opts {
+    unsigned int version;     /* PVB_HOST_OPTS_VERSION */
+    const pvb_logger *log;    /* the host's messages; NULL: none */
+};
+#define PVB_HOST_OPTS_VERSION 1
+#define PVB_HOST_OPTS_INIT { .version = PVB_HOST_OPTS_VERSION }
+
 struct pvb_sim_opts {
+    unsigned int version;     /* PVB_SIM_OPTS_VERSION */
     uint64_t machine_bytes;   /* 0: large enough for multi-TiB guests */
     uint64_t seed;            /* how machine frames are scattered */
+    const pvb_logger *log;
 };
+#define PVB_SIM_OPTS_VERSION 1
+#define PVB_SIM_OPTS_INIT { .version = PVB_SIM_OPTS_VERSION }
 
 int pvb_host_sim_open(const struct pvb_sim_opts *opts, pvb_host **out,
                       pvb_error *err);
 
 /*
  * This machine's Xen, as dom0, through libxenctrl, libxenforeignmemory and
- * libxenstore (never libxenguest).  Without Xen it fails with -ENOENT and
+ * libxenstore (never libxenguest), with handles of its own that
+ * pvb_host_close closes.  Without Xen it fails with -ENOENT and
  * "xen: cannot open the hypervisor interface (/dev/xen/privcmd): No such
  * file or directory; is this a Xen dom0?".  libxenctrl's own messages go
- * to `log` at debug level; the failures that matter come back in `err`.
+ * to opts->log at debug level; the failures that matter come back in `err`.
+ * A toolstack with handles of its own uses pvb_host_xen_open_handles
+ * (pvbuild/xen.h).
  */
-int pvb_host_xen_open(pvb_host **out, const pvb_logger *log, pvb_error *err);
+int pvb_host_xen_open(const struct pvb_host_opts *opts, pvb_host **out,
+                      pvb_error *err);
 
 /*
- * Open a host by kind: "sim" (defaults) or "xen" (this machine's
- * hypervisor, through /dev/xen/privcmd; fails clearly when it is absent).
+ * Open a host by kind: "sim" (the defaults of pvb_sim_opts) or "xen" (this
+ * machine's hypervisor, through /dev/xen/privcmd; fails clearly when it is
+ * absent).
  */
-int pvb_host_open(const char *kind, const pvb_logger *log, pvb_host **out,
-                  pvb_error *err);
+int pvb_host_open(const char *kind, const struct pvb_host_opts *opts,
+                  pvb_host **out, pvb_error *err);
 
 /*
  * Read what the guest wrote to its console ring since the last call (at
@@ -345,6 +367,72 @@ void pvb_host_close(pvb_host *h);
  * nor the builder provide.
  */
 int pvb_host_features(pvb_host *h, uint32_t *features, pvb_error *err);
+
+/* ----------------------------------------------- before pvb_build: a domain */
+
+/*
+ * What a domain must have before pvb_build, on any host (facts of Xen
+ * 4.17's domctls; the simulated host enforces the same):
+ *
+ *  - It exists, as a PV domain (XEN_DOMCTL_createdomain without
+ *    XEN_DOMCTL_CDF_hvm), paused, and empty: no memory populated yet
+ *    (getdomaininfo's tot_pages 0).  pvb_build populates every frame of
+ *    the guest itself (XENMEM_populate_physmap, 2 MiB extents first).
+ *  - max_pages (XEN_DOMCTL_max_mem, set in KiB) of at least the guest's
+ *    memory: memory_mib * 256 pages (pvb_plan.nr_pages).  Xen refuses a
+ *    populate beyond it with -ENOMEM.  shared_info is Xen's own frame and
+ *    does not count.
+ *  - vCPUs: at least the config's max_vcpus (or vcpus).  Xen 4.17 bounds
+ *    them at createdomain (max_vcpus) and allocates them with
+ *    XEN_DOMCTL_max_vcpus; pvb_build sets vCPU 0's context
+ *    (XEN_DOMCTL_setvcpucontext) and leaves the others to the guest
+ *    (VCPUOP_initialise).
+ *  - Address size: Xen creates a PV domain 64-bit; pvb_build sets 64
+ *    (XEN_DOMCTL_set_address_size) and builds x86_64 guests only.
+ *  - Event channels: two unbound ports in the domain that backend_domid
+ *    may bind (EVTCHNOP_alloc_unbound), one for the console and one for
+ *    xenstore, passed in pvb_build_params; pvb_build writes them into
+ *    start_info.  A grant table of at least one frame (createdomain's
+ *    max_grant_frames): pvb_build writes entries 0 (console) and 1
+ *    (xenstore) for backend_domid.
+ *
+ * Who does what: the caller creates the domain and its event channels
+ * (these calls, or its own libxenctrl calls on a host from
+ * pvb_host_xen_open_handles); pvb_build loads and sets up the guest and
+ * leaves it paused; the caller then tells xenstored
+ * (pvb_domain_introduce, or its own XS_INTRODUCE with the store mfn and
+ * port), unpauses it, and destroys it when done.  pvb_domain_create does
+ * all of it but the unpause.
+ */
+struct pvb_empty_domain_opts {
+    unsigned int version;     /* PVB_EMPTY_DOMAIN_OPTS_VERSION */
+    const char *name;         /* kept for pvb_domain_introduce; may be NULL */
+    unsigned max_vcpus;       /* 0: 1 */
+    uint64_t max_mib;         /* max_pages = max_mib * 256; 0: PVB_DEFAULT_MEMORY_MIB */
+};
+#define PVB_EMPTY_DOMAIN_OPTS_VERSION 1
+#define PVB_EMPTY_DOMAIN_OPTS_INIT { .version = PVB_EMPTY_DOMAIN_OPTS_VERSION }
+
+/*
+ * Create an empty, paused PV domain with exactly these limits (no slack
+ * is added to max_mib: libxl adds 1 MiB, LIBXL_MAXMEM_CONSTANT, and
+ * pvb_domain_create does too).  On Xen: createdomain (a random UUID, the
+ * highest grant version Xen offers, 1024 event channels), max_vcpus and
+ * max_mem; a failure after createdomain destroys the domain again.
+ * -EINVAL for a bad argument or unknown opts version; the hypervisor's
+ * error otherwise (-ENOMEM when the simulated machine is smaller than
+ * max_mib).
+ */
+int pvb_domain_create_empty(pvb_host *h, const struct pvb_empty_domain_opts *opts,
+                            uint32_t *domid, pvb_error *err);
+
+/*
+ * A new unbound event channel in domid that remote_domid may bind
+ * (EVTCHNOP_alloc_unbound on the domain's behalf); its port in *port.
+ * -ESRCH when domid does not exist; -ENOSPC when its ports are used up.
+ */
+int pvb_evtchn_alloc_unbound(pvb_host *h, uint32_t domid, uint32_t remote_domid,
+                             uint32_t *port, pvb_error *err);
 
 /* ------------------------------------------------------------ layout plan */
 

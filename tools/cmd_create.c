@@ -255,7 +255,7 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
 
     if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0 ||
         (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) ||
-        pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
+        pvb_host_open(host_name, &cli_host_opts, &host, &err) < 0 ||
         pvb_domain_create(host, img, rd, cfg, 0, &cli_logger, &plan, &dom, &err) < 0) {
         cli_error("%s", err.msg);
         goto out;

@@ -54,7 +54,7 @@ int cmd_verify(int argc, char **argv)
     struct pvb_verify_report rep;
     int status = 1;
     if ((kernel && pvb_image_open_file(kernel, &io, &img, &err) < 0) ||
-        pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
+        pvb_host_open(host_name, &cli_host_opts, &host, &err) < 0 ||
         pvb_verify(host, domid, img ? pvb_image_guest(img) : NULL, &rep, &err) < 0) {
         cli_error("verify: %s", err.msg);
         goto out;
@@ -116,7 +116,7 @@ int cmd_destroy(int argc, char **argv)
         cli_error("destroy: %s", err.msg);
         return 1;
     }
-    if (pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
+    if (pvb_host_open(host_name, &cli_host_opts, &host, &err) < 0 ||
         pvb_domain_destroy(host, domid, &err) < 0) {
         cli_error("destroy: %s", err.msg);
         status = 1;

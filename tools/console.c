@@ -153,7 +153,7 @@ static int follow_ring(struct console_attach *ca)
     pvb_host *h;
     struct pvb_domain_state st;
 
-    if (pvb_host_open("xen", &cli_logger, &h, &err) < 0) {
+    if (pvb_host_open("xen", &cli_host_opts, &h, &err) < 0) {
         cli_error("console: %s", err.msg);
         return 1;
     }

@@ -21,6 +21,7 @@ static void print_log(void *opaque, enum pvb_log_level level, const char *msg)
 }
 
 pvb_logger cli_logger = { print_log, NULL };
+const struct pvb_host_opts cli_host_opts = { PVB_HOST_OPTS_VERSION, &cli_logger };
 
 void cli_error(const char *fmt, ...)
 {

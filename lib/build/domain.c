@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* What libxl adds on top of maxmem for a PV domain (LIBXL_MAXMEM_CONSTANT). */
-#define MAXMEM_SLACK_PAGES 256
+#define MAXMEM_SLACK_MIB 1
 
 int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
                       const struct pvb_config *cfg, uint32_t backend_domid,
@@ -17,10 +17,11 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
     uint64_t memory = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
     uint64_t maxmem = cfg->maxmem_mib ? cfg->maxmem_mib : memory;
     unsigned vcpus = cfg->vcpus ? cfg->vcpus : 1;
-    struct host_domain_config dc = {
+    struct pvb_empty_domain_opts dc = {
+        .version = PVB_EMPTY_DOMAIN_OPTS_VERSION,
         .name = cfg->name,
         .max_vcpus = cfg->max_vcpus ? cfg->max_vcpus : vcpus,
-        .max_pages = maxmem * 256 + MAXMEM_SLACK_PAGES,
+        .max_mib = maxmem < UINT64_MAX ? maxmem + MAXMEM_SLACK_MIB : maxmem,
     };
     pvb_error ignored;
     int rc;
@@ -29,14 +30,14 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
     if (maxmem < memory)
         return fail(err, -EINVAL, "config: maxmem %llu MiB is below memory %llu MiB",
                     (unsigned long long)maxmem, (unsigned long long)memory);
-    if ((rc = ops->domain_create(h, &dc, &dom->domid, err)) < 0)
+    if ((rc = pvb_domain_create_empty(h, &dc, &dom->domid, err)) < 0)
         return rc;
 
     struct pvb_build_params bp = { .backend_domid = backend_domid, .log = log };
-    if ((rc = ops->evtchn_alloc_unbound(h, dom->domid, backend_domid,
-                                        &bp.console_evtchn, err)) < 0 ||
-        (rc = ops->evtchn_alloc_unbound(h, dom->domid, backend_domid,
-                                        &bp.store_evtchn, err)) < 0 ||
+    if ((rc = pvb_evtchn_alloc_unbound(h, dom->domid, backend_domid,
+                                       &bp.console_evtchn, err)) < 0 ||
+        (rc = pvb_evtchn_alloc_unbound(h, dom->domid, backend_domid,
+                                       &bp.store_evtchn, err)) < 0 ||
         (rc = pvb_build(h, dom->domid, img, rd, cfg, &bp, plan, &dom->build, err)) < 0) {
         /* Left named in dom->domid if it will not go, for the caller to retry. */
         if (ops->domain_destroy(h, dom->domid, &ignored) < 0)

@@ -123,4 +123,18 @@ struct pvb_host {
     const struct host_ops *ops;
 };
 
+/*
+ * -EINVAL with "WHAT: version V is not known to libpvbuild X (it knows K)"
+ * unless 1 <= version <= known.
+ */
+int host_opts_version(const char *what, unsigned version, unsigned known,
+                      pvb_error *err);
+/* A host from pvb_host_new (custom.c): its caller's table and impl. */
+struct pvb_host_ops;
+bool host_is_custom(const struct pvb_host *h, const struct pvb_host_ops **ops,
+                    void **impl);
+/* The logger of opts (NULL opts: none), its version checked. */
+int host_opts_log(const struct pvb_host_opts *opts, const pvb_logger **log,
+                  pvb_error *err);
+
 #endif

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 lib_libpvbcore_la_SOURCES += \
-	%reldir%/host.h %reldir%/host.c %reldir%/console.c \
+	%reldir%/host.h %reldir%/host.c %reldir%/console.c %reldir%/domain.c \
+	%reldir%/custom.c %reldir%/expose.c \
 	%reldir%/sim.h %reldir%/sim_internal.h \
 	%reldir%/sim.c \
 	%reldir%/sim_memory.c \
@@ -23,3 +24,9 @@ tests_xen_xenhost_smoke_SOURCES = tests/xen/xenhost_smoke.c
 tests_xen_xenhost_smoke_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_xen_xenhost_smoke_LDADD = $(TEST_LIBS)
 TESTS += tests/xen/xenhost_smoke
+# The public headers of the host layer: a Xen host over the caller's
+# handles, and the ops table for a host of one's own.
+hostincludedir = $(includedir)/pvbuild
+hostinclude_HEADERS = include/pvbuild/xen.h
+hostsysincludedir = $(includedir)/pvbuild/sys
+hostsysinclude_HEADERS = include/pvbuild/sys/host.h

@@ -466,10 +466,14 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
     if (!out)
         return fail(err, -EINVAL, "sim: open without an output handle");
     *out = NULL;
+    int rc = opts ? host_opts_version("pvb_sim_opts", opts->version,
+                                      PVB_SIM_OPTS_VERSION, err) : 0;
+    if (rc < 0)
+        return rc;
     struct sim_host *s = mem_calloc(1, sizeof *s);
     if (!s)
         return fail(err, -ENOMEM, "sim: out of memory");
-    int rc = sim_memory_init(&s->mem, opts ? opts->machine_bytes : 0,
+    rc = sim_memory_init(&s->mem, opts ? opts->machine_bytes : 0,
                              opts ? opts->seed : 0, err);
     if (rc) {
         free(s);

@@ -23,6 +23,7 @@
  * XEN_DOMCTL_INTERFACE_VERSION and bounces the struct for the hypercall.
  */
 #include "host/xen_internal.h"
+#include "pvbuild/xen.h"
 #include "util/alloc.h"
 
 #include <errno.h>
@@ -436,9 +437,9 @@ static void xen_close(struct pvb_host *h)
     struct xen_host *x = xen_host_of(h);
     while (x->names)
         forget_name(x, x->names->domid);
-    if (x->fmem)
+    if (!x->borrowed && x->fmem)
         xenforeignmemory_close(x->fmem);
-    if (x->xch)
+    if (!x->borrowed && x->xch)
         xc_interface_close(x->xch);
     free(x);
 }
@@ -510,26 +511,51 @@ static int check_domctl(struct xen_host *x, pvb_error *err)
                 e == EPERM ? "; this domain may not control others (not dom0?)" : "");
 }
 
-int pvb_host_xen_open(pvb_host **out, const pvb_logger *log, pvb_error *err)
+static struct xen_host *xen_host_alloc(const pvb_logger *log)
 {
-    if (!out)
-        return fail(err, -EINVAL, "xen: open without an output handle");
-    *out = NULL;
-
-    int rc = probe_privcmd(err);
-    if (rc < 0)
-        return rc;
-
     struct xen_host *x = mem_calloc(1, sizeof *x);
     if (!x)
-        return fail(err, -ENOMEM, "xen: out of memory");
+        return NULL;
     x->base.ops = &xen_ops;
     x->bridge.vtable.vmessage = bridge_vmessage;
     x->bridge.vtable.progress = bridge_progress;
     x->bridge.vtable.destroy = bridge_destroy;
     if (log)
         x->bridge.log = *log;
+    return x;
+}
 
+/* Both opens end here: the handles work and may drive other domains. */
+static int xen_host_finish(struct xen_host *x, pvb_host **out, pvb_error *err)
+{
+    int rc = check_domctl(x, err);
+    if (rc < 0) {
+        xen_close(&x->base);
+        return rc;
+    }
+    int ver = xc_version(x->xch, XENVER_version, NULL);
+    if (ver >= 0)
+        log_info(&x->bridge.log, "xen: hypervisor %d.%d, domctl interface 0x%x%s",
+                 ver >> 16, ver & 0xffff, XEN_DOMCTL_INTERFACE_VERSION,
+                 x->borrowed ? " (the caller's handles)" : "");
+    *out = &x->base;
+    return 0;
+}
+
+int pvb_host_xen_open(const struct pvb_host_opts *opts, pvb_host **out,
+                      pvb_error *err)
+{
+    const pvb_logger *log;
+    if (!out)
+        return fail(err, -EINVAL, "xen: open without an output handle");
+    *out = NULL;
+    int rc = host_opts_log(opts, &log, err);
+    if (rc < 0 || (rc = probe_privcmd(err)) < 0)
+        return rc;
+
+    struct xen_host *x = xen_host_alloc(log);
+    if (!x)
+        return fail(err, -ENOMEM, "xen: out of memory");
     errno = 0;
     x->xch = xc_interface_open(&x->bridge.vtable, &x->bridge.vtable, 0);
     if (!x->xch) {
@@ -546,15 +572,29 @@ int pvb_host_xen_open(pvb_host **out, const pvb_logger *log, pvb_error *err)
         return fail(err, -e, "xen: libxenforeignmemory cannot open %s: %s",
                     PRIVCMD_PATH, strerror(e));
     }
-    if ((rc = check_domctl(x, err)) < 0) {
-        xen_close(&x->base);
-        return rc;
-    }
+    return xen_host_finish(x, out, err);
+}
 
-    int ver = xc_version(x->xch, XENVER_version, NULL);
-    if (ver >= 0)
-        log_info(log, "xen: hypervisor %d.%d, domctl interface 0x%x", ver >> 16,
-                 ver & 0xffff, XEN_DOMCTL_INTERFACE_VERSION);
-    *out = &x->base;
-    return 0;
+int pvb_host_xen_open_handles(xc_interface *xch, xenforeignmemory_handle *fmem,
+                              struct xs_handle *xsh, const struct pvb_host_opts *opts,
+                              pvb_host **out, pvb_error *err)
+{
+    const pvb_logger *log;
+    if (!out)
+        return fail(err, -EINVAL, "xen: open without an output handle");
+    *out = NULL;
+    if (!xch || !fmem)
+        return fail(err, -EINVAL, "xen: open over the caller's handles: no %s handle",
+                    !xch ? "xc_interface" : "xenforeignmemory");
+    int rc = host_opts_log(opts, &log, err);
+    if (rc < 0)
+        return rc;
+    struct xen_host *x = xen_host_alloc(log);
+    if (!x)
+        return fail(err, -ENOMEM, "xen: out of memory");
+    x->xch = xch;
+    x->fmem = fmem;
+    x->xsh = xsh;
+    x->borrowed = true;
+    return xen_host_finish(x, out, err);
 }

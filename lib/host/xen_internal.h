@@ -26,11 +26,18 @@ struct xen_name {
     char *name;
 };
 
+struct xs_handle;
+
 struct xen_host {
     struct pvb_host base;        /* first: a xen_host is a pvb_host */
     struct xen_log_bridge bridge;
     xc_interface *xch;
     xenforeignmemory_handle *fmem;
+    /* The caller's xenstore handle (borrowed hosts), or NULL: introduce
+     * then opens one of its own for the call (hosts with own handles) or
+     * fails with -ENOENT (borrowed hosts). */
+    struct xs_handle *xsh;
+    bool borrowed;               /* the handles are the caller's: never closed */
     struct xen_name *names;
 };
 

@@ -268,19 +268,27 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
     if (max_vcpus < in->vcpus)
         max_vcpus = in->vcpus;
 
-    if (!xenstored_socket_answers() && !xenstore_domain_runs(x))
-        return fail(err, -ENOENT, "xen: domain %u: no xenstored (nothing answers on "
-                    "%s and no xenstore domain runs)", domid, xs_daemon_socket());
-    errno = 0;
-    struct xs_handle *xsh = xs_open(0);
-    if (!xsh)
-        return fail(err, -ENOENT, "xen: domain %u: cannot connect to xenstored: %s",
-                    domid, strerror(errno ? errno : ENOENT));
+    /* The caller's handle when it brought its own: used, never closed. */
+    struct xs_handle *xsh = x->xsh;
+    if (x->borrowed && !xsh)
+        return fail(err, -ENOENT, "xen: domain %u: not introduced: the host was "
+                    "opened over the caller's handles without a xenstore one", domid);
+    if (!xsh) {
+        if (!xenstored_socket_answers() && !xenstore_domain_runs(x))
+            return fail(err, -ENOENT, "xen: domain %u: no xenstored (nothing answers "
+                        "on %s and no xenstore domain runs)", domid,
+                        xs_daemon_socket());
+        errno = 0;
+        if (!(xsh = xs_open(0)))
+            return fail(err, -ENOENT, "xen: domain %u: cannot connect to xenstored: %s",
+                        domid, strerror(errno ? errno : ENOENT));
+    }
 
     char *dom = xs_get_domain_path(xsh, domid);
     if (!dom) {
         rc = xen_fail(err, domid, errno, "xenstore domain path query failed");
-        xs_close(xsh);
+        if (xsh != x->xsh)
+            xs_close(xsh);
         return rc;
     }
 
@@ -322,7 +330,8 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
                       ", port %u) failed", (uint64_t)in->store_mfn, in->store_evtchn);
 out:
     free(dom);
-    xs_close(xsh);
+    if (xsh != x->xsh)
+        xs_close(xsh);
     return rc;
 }
 

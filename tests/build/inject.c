@@ -167,7 +167,8 @@ static int whole_run(const char *cfg_path, pvb_error *err, char *why, size_t len
     struct pvb_plan plan;
     struct pvb_domain dom = { 0 };
     struct pvb_verify_report rep;
-    struct pvb_sim_opts so = { .machine_bytes = 256 << 20, .seed = 3 };
+    struct pvb_sim_opts so = { .version = PVB_SIM_OPTS_VERSION,
+                               .machine_bytes = 256 << 20, .seed = 3 };
     size_t elf_len;
     const void *elf = pvb_image_elf(img, &elf_len);
     int rc;
@@ -249,7 +250,8 @@ int main(void)
     pvb_ramdisk *r = make_ramdisk(0x23456);
     pvb_host *h;
     pvb_error err = { 0 };
-    struct pvb_sim_opts so = { .machine_bytes = 256 << 20, .seed = 7 };
+    struct pvb_sim_opts so = { .version = PVB_SIM_OPTS_VERSION,
+                               .machine_bytes = 256 << 20, .seed = 7 };
     if (!im || !r || pvb_host_sim_open(&so, &h, &err) < 0) {
         printf("Bail out! setup: %s\n", err.msg);
         return 1;

@@ -126,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     struct pvb_sim_opts so = {
+        .version = PVB_SIM_OPTS_VERSION,
         .machine_bytes = (hdr[15] & 2) ? UINT64_C(64) << 20 : UINT64_C(512) << 20,
         .seed = hdr[15] >> 4,
     };

@@ -10,3 +10,17 @@ tests_host_console_SOURCES = %reldir%/console.c
 tests_host_console_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_host_console_LDADD = $(TEST_LIBS)
 TESTS += tests/host/console
+
+# Bring your own domain and handles, through the public headers only.
+check_PROGRAMS += tests/host/byo
+tests_host_byo_SOURCES = %reldir%/byo.c
+tests_host_byo_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_host_byo_LDADD = $(TEST_LIBS)
+TESTS += tests/host/byo
+
+# A host of one's own (pvbuild/sys/host.h): a counting, failing proxy.
+check_PROGRAMS += tests/host/double
+tests_host_double_SOURCES = %reldir%/double.c
+tests_host_double_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_host_double_LDADD = $(TEST_LIBS)
+TESTS += tests/host/double

@@ -29,7 +29,8 @@ static pvb_error err;
 
 static struct pvb_host *open_sim(uint64_t bytes, uint64_t seed)
 {
-    struct pvb_sim_opts o = { .machine_bytes = bytes, .seed = seed };
+    struct pvb_sim_opts o = { .version = PVB_SIM_OPTS_VERSION, .machine_bytes = bytes,
+                              .seed = seed };
     struct pvb_host *h = NULL;
     if (pvb_host_sim_open(&o, &h, &err)) {
         printf("Bail out! sim open failed: %s\n", err.msg);
@@ -162,7 +163,7 @@ static double now(void)
 
 static void test_open(void)
 {
-    struct pvb_sim_opts o = { .machine_bytes = 3 << 20 };
+    struct pvb_sim_opts o = { .version = PVB_SIM_OPTS_VERSION, .machine_bytes = 3 << 20 };
     struct pvb_host *h = (struct pvb_host *)1;
     int rc = pvb_host_sim_open(&o, &h, &err);
     is_u64(rc, -EINVAL, "machine_bytes not a multiple of 2 MiB is refused");

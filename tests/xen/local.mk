@@ -12,10 +12,10 @@ tests_xen_readguest_CPPFLAGS = $(AM_CPPFLAGS) $(XENCTRL_CFLAGS) $(XENFMEM_CFLAGS
 tests_xen_readguest_LDADD = $(XENCTRL_LIBS) $(XENFMEM_LIBS) -lxenguest
 
 EXTRA_DIST += %reldir%/run.sh %reldir%/mkinitramfs.sh %reldir%/scenarios.sh \
-	%reldir%/scen_life.sh %reldir%/scen_vm.sh
+	%reldir%/scen_life.sh %reldir%/scen_vm.sh %reldir%/scen_example.sh
 CLEANFILES += %reldir%/serial.log
 
 .PHONY: check-xen
 check-xen: tools/pvbuild lib/libpvbuild.la tests/xen/readguest \
-		tests/xen/xenhost_smoke pvguests
+		tests/xen/xenhost_smoke examples/mini-toolstack pvguests
 	@$(AM_TESTS_ENVIRONMENT) $(SHELL) $(srcdir)/%reldir%/run.sh

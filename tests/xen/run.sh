@@ -11,7 +11,10 @@
 # behind the QEMU and Xen command lines.
 #
 # Environment: top_srcdir, top_builddir, PVBUILD (as make check sets them);
-#   KVER          dom0's and the domU's Debian kernel (default: newest in /boot)
+#   PVBUILD_KERNEL dom0's and the domU's Debian kernel (default: what
+#                 scripts/find-kernel finds, as make check sets it); its
+#                 release (vmlinuz-RELEASE) names the modules dom0 loads
+#   KVER          that release, when the file name does not say it
 #   XEN_IMAGE     the hypervisor (default /boot/xen-4.17-amd64.gz)
 #   XEN_GUESTS    our test guests (default: the Xen ELF files built in
 #                 $top_builddir/tests/guests)
@@ -41,10 +44,10 @@ QEMU_HARD_TIMEOUT=$((QEMU_TIMEOUT * 4))
 DOM0_INIT_IDLE=12
 SERIAL_LOG=${XEN_SERIAL_LOG:-$top_builddir/tests/xen/serial.log}
 READGUEST=$top_builddir/tests/xen/readguest
+VMLINUZ=${PVBUILD_KERNEL:-$(sh "$top_srcdir/scripts/find-kernel" --quiet)}
 if [ -z "${KVER:-}" ]; then
-	KVER=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
+	KVER=$(basename "${VMLINUZ:-none}" | sed -n 's|^vmlinuz-||p')
 fi
-VMLINUZ=/boot/vmlinuz-$KVER
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -75,7 +78,7 @@ need_file "$XEN_IMAGE" "Debian: xen-hypervisor-4.17-amd64"
 for t in xl xenstored xen-init-dom0 xenconsoled; do
 	need_file "$XEN_BIN/$t" "Debian: xen-utils-4.17"
 done
-need_file "${VMLINUZ:-/boot/vmlinuz-*}" "Debian: linux-image-amd64"
+need_file "${VMLINUZ:-a Debian kernel}" "scripts/find-kernel --fetch gets one"
 need_file "$PVBUILD" "make tools/pvbuild"
 need_file "$READGUEST" "make tests/xen/readguest"
 if [ -n "$missing" ]; then
@@ -162,12 +165,15 @@ if [ -z "${XEN_GUESTS+set}" ]; then
 		readelf -n "$f" 2>/dev/null | grep -q '^ *Xen ' && XEN_GUESTS="$XEN_GUESTS $f"
 	done
 fi
-# The xen host's op-by-op test (tests/xen/xenhost_smoke.c), when built.
-for f in "$top_builddir/tests/xen/.libs/xenhost_smoke" "$top_builddir/tests/xen/xenhost_smoke"; do
-	if [ -f "$f" ] && readelf -h "$f" >/dev/null 2>&1; then
-		payloads="$payloads $f=/usr/bin/xenhost_smoke"
-		break
-	fi
+# The xen host's op-by-op test (tests/xen/xenhost_smoke.c) and the example
+# toolstack (examples/mini-toolstack.c), when built.
+for p in tests/xen/xenhost_smoke examples/mini-toolstack; do
+	for f in "$top_builddir/$(dirname "$p")/.libs/$(basename "$p")" "$top_builddir/$p"; do
+		if [ -f "$f" ] && readelf -h "$f" >/dev/null 2>&1; then
+			payloads="$payloads $f=/usr/bin/$(basename "$p")"
+			break
+		fi
+	done
 done
 for g in $XEN_GUESTS; do
 	n=$(basename "$g")

@@ -300,6 +300,8 @@ pvb_debian b4-bz-2cpu-slot255 "$BZ" 2 0x7ff000000000 0x7ff000000000 b4
 pvb_debian c1-elf-1cpu "$ELF" 1 default "$INIT_P2M" c1
 pvb_debian c2-elf-2cpu-slot3 "$ELF" 2 0x18000000000 0x18000000000 c2
 
+. /scen_example.sh # the example toolstack, its own domain and handles
+
 # pvbuild create --console: the console ring copied to stdout until the
 # guest shuts down.  xenconsoled would consume the same ring, so it stops
 # for this one (pvbuild then reads the ring itself).  -e: no monitor, so

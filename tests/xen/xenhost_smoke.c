@@ -29,6 +29,7 @@
 
 #include "host/host.h"
 #include "proxy_host.h"
+#include "pvbuild/xen.h"
 #include "tap.h"
 
 #include <time.h>
@@ -54,7 +55,7 @@ static int no_xen(void)
 {
     pvb_host *h = (pvb_host *)&h;      /* not NULL: open must clear it */
     pvb_error err = { 0 };
-    int rc = pvb_host_xen_open(&h, &logger, &err);
+    int rc = pvb_host_xen_open(&(struct pvb_host_opts){ PVB_HOST_OPTS_VERSION, &logger }, &h, &err);
     is_u64((uint64_t)(int64_t)rc, (uint64_t)(int64_t)-ENOENT,
            "no Xen: open fails with -ENOENT");
     is_str(err.msg, NO_XEN_MSG, "no Xen: the one-line message");
@@ -394,6 +395,50 @@ static void inject_smoke(pvb_host *h, const char *kernel)
     xc_interface_close(xch);
 }
 
+/* A host over the caller's own handles: used, never closed. */
+static void handles_smoke(void)
+{
+    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    xenforeignmemory_handle *fmem = xenforeignmemory_open(NULL, 0);
+    pvb_host *h = NULL;
+    pvb_error err = { 0 };
+    uint32_t domid = 0, port = 0;
+    xc_domaininfo_t di;
+
+    int rc = pvb_host_xen_open_handles(xch, fmem, NULL, NULL, &h, &err);
+    if (!ok(rc == 0, "handles: open over the caller's xc and foreignmemory handles %s",
+            rc ? err.msg : ""))
+        goto out;
+    struct pvb_empty_domain_opts o = PVB_EMPTY_DOMAIN_OPTS_INIT;
+    o.max_mib = 16;
+    o.max_vcpus = 2;
+    rc = pvb_domain_create_empty(h, &o, &domid, &err);
+    ok(rc == 0, "handles: empty domain %u %s", domid, rc ? err.msg : "");
+    memset(&di, 0, sizeof di);
+    int got = rc == 0 ? xc_domain_getinfolist(xch, domid, 1, &di) : -1;
+    ok(got == 1 && di.domain == domid && di.max_pages == 16 * 256 && di.tot_pages == 0 &&
+       di.max_vcpu_id == 1,
+       "handles: Xen has it empty, max_pages 0x%llx, max_vcpu_id %u",
+       (unsigned long long)di.max_pages, di.max_vcpu_id);
+    rc = pvb_evtchn_alloc_unbound(h, domid, 0, &port, &err);
+    ok(rc == 0 && port > 0, "handles: unbound event channel, port %u %s", port,
+       rc ? err.msg : "");
+    struct pvb_domain dom = { .domid = domid };
+    struct pvb_config cfg;
+    pvb_config_init(&cfg);
+    rc = pvb_domain_introduce(h, &dom, &cfg, 0, &err);
+    ok(rc == -ENOENT && strstr(err.msg, "without a xenstore"),
+       "handles: no xenstore handle, introduce fails -ENOENT: %s", err.msg);
+    pvb_host_close(h);
+    ok(xc_domain_destroy(xch, domid) == 0,
+       "handles: the caller's xc handle works after pvb_host_close (destroyed %u)", domid);
+out:
+    if (fmem)
+        xenforeignmemory_close(fmem);
+    if (xch)
+        xc_interface_close(xch);
+}
+
 int main(int argc, char **argv)
 {
     const char *kernel = argc > 1 ? argv[1] : NULL;
@@ -403,7 +448,7 @@ int main(int argc, char **argv)
 
     pvb_host *h = NULL;
     pvb_error err = { 0 };
-    int rc = pvb_host_xen_open(&h, &logger, &err);
+    int rc = pvb_host_xen_open(&(struct pvb_host_opts){ PVB_HOST_OPTS_VERSION, &logger }, &h, &err);
     if (!ok(rc == 0 && h, "open the xen host %s", rc ? err.msg : "")) {
         return done_testing();
     }
@@ -414,5 +459,6 @@ int main(int argc, char **argv)
         inject_smoke(h, kernel);
     }
     pvb_host_close(h);
+    handles_smoke();
     return done_testing();
 }
