@@ -315,10 +315,27 @@ static uint64_t free_pages(xc_interface *xch)
     return xc_physinfo(xch, &pi) == 0 ? pi.free_pages : 0;
 }
 
+/*
+ * Domains that are not dying: one destroyed just before (build_smoke's)
+ * may still be dying when the count is taken, and is no domain left.
+ */
 static int nr_domains(xc_interface *xch)
 {
     xc_domaininfo_t info[64];
-    return xc_domain_getinfolist(xch, 0, 64, info);
+    int n = xc_domain_getinfolist(xch, 0, 64, info), live = 0;
+    for (int i = 0; i < n; i++)
+        live += !(info[i].flags & XEN_DOMINF_dying);
+    return n < 0 ? n : live;
+}
+
+/* Wait (100 x 50 ms at most) for dying domains to go, so free memory is whole. */
+static void no_dying(xc_interface *xch)
+{
+    xc_domaininfo_t info[64];
+    for (int i = 0; i < 100 && xc_domain_getinfolist(xch, 0, 64, info) != nr_domains(xch); i++) {
+        struct timespec ts = { 0, 50 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
 }
 
 /*
@@ -358,6 +375,7 @@ static void inject_smoke(pvb_host *h, const char *kernel)
     pvb_config_init(&cfg);
     cfg.memory_mib = 64;
     pvb_config_set_string(&cfg.name, "xenhost-inject", &err);
+    no_dying(xch);
     int doms = nr_domains(xch);
     uint64_t before = free_pages(xch);
 
