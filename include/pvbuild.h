@@ -84,6 +84,16 @@ const char *pvb_compression_name(enum pvb_compression c);
 enum pvb_compression pvb_compression_sniff(const void *data, size_t len);
 
 /*
+ * Opening an image and building a domain report each phase's duration
+ * through the logger at PVB_LOG_INFO as "timing: NAME SECONDS s" (names:
+ * read, decompress or copy, elf, domain-create, plan, populate, load, start-info, tables, boot).  This reads such a message back: 0 with the
+ * name (NUL-terminated, fitting name_len) and seconds, or -1 if the
+ * message is no timing.
+ */
+int pvb_timing_parse(const char *message, char *name, size_t name_len,
+                     double *seconds);
+
+/*
  * Decompress a whole stream into a new malloc'd buffer (*out, *out_len).
  * Output beyond limits->max_output is never written: the call fails with
  * -EFBIG as soon as the cap is reached.  `what` names the input in errors.

@@ -9,6 +9,7 @@
 #include "image/elf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/phase.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -127,8 +128,8 @@ static int open_container(pvb_image *img, const void *data, size_t len, bool own
 }
 
 static int image_open(const char *name, const void *data, size_t len, bool owned,
-                      const struct pvb_image_opts *opts, pvb_image **out,
-                      pvb_error *err)
+                      const struct pvb_image_opts *opts, struct phase *ph,
+                      pvb_image **out, pvb_error *err)
 {
     struct pvb_limits lim = limits_resolve(opts ? &opts->limits : NULL);
     const pvb_logger *log = opts ? opts->log : NULL;
@@ -145,11 +146,16 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
     }
 
     rc = open_container(img, data, len, owned, &lim, err);
+    if (rc == 0)
+        phase_end(ph, img->guest.compression != PVB_COMP_NONE ? "decompress"
+                                                               : "copy");
     if (rc == 0) {
         img->guest.elf_size = img->elf_len;
         rc = elf_load(img->name, img->elf, img->elf_len, &img->guest,
                       &img->segments, log, err);
     }
+    if (rc == 0)
+        phase_end(ph, "elf");
     if (rc < 0) {
         if (img->elf == data)
             img->elf = NULL;    /* the caller's to free */
@@ -164,7 +170,9 @@ int pvb_image_open_mem(const char *name, const void *data, size_t len,
                        const struct pvb_image_opts *opts, pvb_image **out,
                        pvb_error *err)
 {
-    return image_open(name, data, len, false, opts, out, err);
+    struct phase ph;
+    phase_begin(&ph, opts ? opts->log : NULL);
+    return image_open(name, data, len, false, opts, &ph, out, err);
 }
 
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
@@ -174,12 +182,15 @@ int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
     void *data;
     size_t len;
 
+    struct phase ph;
+    phase_begin(&ph, opts ? opts->log : NULL);
     *out = NULL;
     /* The file itself is bounded by the same cap as what it unpacks to. */
     int rc = read_whole_file(path, lim.max_output, &data, &len, err);
     if (rc < 0)
         return rc;
-    rc = image_open(path, data, len, true, opts, out, err);
+    phase_end(&ph, "read");
+    rc = image_open(path, data, len, true, opts, &ph, out, err);
     /* A plain ELF file's buffer now belongs to the image. */
     if (rc < 0 || pvb_image_elf(*out, NULL) != data)
         free(data);
