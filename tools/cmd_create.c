@@ -49,6 +49,9 @@ static void create_usage(FILE *f)
 "  --no-verify          do not run the verifier before the domain runs\n"
 "  --ignore-unsupported build without the keys pvbuild cannot give (pci, vfb, ...)\n"
 "  --json               print one JSON object\n"
+"  --cache-dir=DIR      keep decoded compressed kernels in DIR (default:\n"
+"                       $PVBUILD_CACHE_DIR, else " PVB_DEFAULT_CACHE_DIR ")\n"
+"  --no-cache           decode the kernel every time; keep nothing\n"
 "  --timings            print how long each phase took (stderr; with --json,\n"
 "                       a \"timings\" object)\n"
 "  -q, --quiet          print only errors (no layout report, no notes)\n"
@@ -64,7 +67,8 @@ struct create_opts {
     bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
     bool paused, console, no_verify, ignore_unsupported;
     bool dry_run, quiet, foreground, no_monitor;
-    bool timings;
+    bool timings, no_cache;
+    const char *cache_dir;
     const char *on_poweroff, *on_reboot, *on_watchdog, *on_crash;
     struct console_attach *attach;   /* -c: opened before the guest runs */
     pvb_vm *vm;                /* the config's devices and actions */
@@ -248,6 +252,17 @@ static int start_domain(pvb_host *host, const struct create_opts *o,
     return 0;
 }
 
+/* --no-cache, --cache-dir, $PVBUILD_CACHE_DIR, the default: the first given. */
+static const char *cache_dir(const struct create_opts *o)
+{
+    if (o->no_cache)
+        return NULL;
+    if (o->cache_dir)
+        return o->cache_dir;
+    const char *env = getenv("PVBUILD_CACHE_DIR");
+    return env && *env ? env : PVB_DEFAULT_CACHE_DIR;
+}
+
 static int build_and_report(const struct create_opts *o, const char *host_name,
                             const struct pvb_config *cfg, uint32_t *domid_out)
 {
@@ -255,7 +270,7 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
     if (o->timings)
         timings_init(&tm, &cli_logger);
     const pvb_logger *log = o->timings ? &tm.log : &cli_logger;
-    struct pvb_image_opts io = { .log = log, };
+    struct pvb_image_opts io = { .log = log, .cache_dir = cache_dir(o) };
     struct pvb_ramdisk_opts ro = { .log = log,
                                    .keep_compressed = cfg->ramdisk_keep_compressed };
     bool on_xen = strcmp(host_name, "xen") == 0;
@@ -396,7 +411,7 @@ int cmd_create(int argc, char **argv)
     enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
            O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_NOVERIFY,
            O_ONPOWEROFF, O_ONREBOOT, O_ONWATCHDOG, O_ONCRASH,
-           O_IGNORE_UNSUPPORTED, O_TIMINGS };
+           O_IGNORE_UNSUPPORTED, O_TIMINGS, O_CACHE_DIR, O_NO_CACHE };
     static const struct option opts[] = {
         { "host", required_argument, NULL, O_HOST },
         { "kernel", required_argument, NULL, O_KERNEL },
@@ -410,6 +425,8 @@ int cmd_create(int argc, char **argv)
         { "name", required_argument, NULL, O_NAME },
         { "json", no_argument, NULL, O_JSON },
         { "timings", no_argument, NULL, O_TIMINGS },
+        { "cache-dir", required_argument, NULL, O_CACHE_DIR },
+        { "no-cache", no_argument, NULL, O_NO_CACHE },
         { "paused", no_argument, NULL, 'p' },
         { "console", no_argument, NULL, 'c' },
         { "foreground", no_argument, NULL, 'F' },
@@ -441,6 +458,8 @@ int cmd_create(int argc, char **argv)
         case O_P2M: o.p2m = optarg; break;
         case O_JSON: o.json = true; break;
         case O_TIMINGS: o.timings = true; break;
+        case O_CACHE_DIR: o.cache_dir = optarg; break;
+        case O_NO_CACHE: o.no_cache = true; break;
         case 'p': o.paused = true; break;
         case 'c': o.console = true; break;
         case 'F': o.foreground = true; break;
