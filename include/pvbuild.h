@@ -84,6 +84,17 @@ const char *pvb_compression_name(enum pvb_compression c);
 enum pvb_compression pvb_compression_sniff(const void *data, size_t len);
 
 /*
+ * Opening an image and building a domain report each phase's duration
+ * through the logger at PVB_LOG_INFO as "timing: NAME SECONDS s" (names:
+ * read, cache (look-up), decompress or copy, elf, cache-write,
+ * domain-create, plan, populate, load, start-info, tables, boot).  This reads such a message back: 0 with the
+ * name (NUL-terminated, fitting name_len) and seconds, or -1 if the
+ * message is no timing.
+ */
+int pvb_timing_parse(const char *message, char *name, size_t name_len,
+                     double *seconds);
+
+/*
  * Decompress a whole stream into a new malloc'd buffer (*out, *out_len).
  * Output beyond limits->max_output is never written: the call fails with
  * -EFBIG as soon as the cap is reached.  `what` names the input in errors.
@@ -188,9 +199,26 @@ const char *pvb_guest_note_string(const struct pvb_guest *g, unsigned type);
 
 typedef struct pvb_image pvb_image;
 
+/*
+ * The decompressed-kernel cache.  A compressed kernel (bzImage payload or
+ * whole file) decoded once is kept in `cache_dir` under a hash of the
+ * file's bytes, the limits and the entry format, and read back from
+ * there (mapped, its own digest checked) instead of decoded again.  A bad
+ * entry (truncated, altered, another version) is ignored with a warning
+ * and replaced; a directory that cannot be written, or that others than
+ * its owner may write, is a warning, never a failure.  The directory is
+ * made mode 0700; the least recently used entries go when the entries
+ * pass cache_max_bytes.  Plain ELF files are never cached.
+ */
+#define PVB_DEFAULT_CACHE_DIR "/var/cache/pvbuild"
+#define PVB_DEFAULT_CACHE_MAX (UINT64_C(512) << 20)   /* 512 MiB */
+
 struct pvb_image_opts {
     struct pvb_limits limits;    /* zeros: the defaults */
     const pvb_logger *log;       /* warnings (skipped notes, ...) */
+    const char *cache_dir;       /* NULL: no cache (the CLI's default is
+                                    PVB_DEFAULT_CACHE_DIR) */
+    uint64_t cache_max_bytes;    /* 0: PVB_DEFAULT_CACHE_MAX */
 };
 
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,

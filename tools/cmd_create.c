@@ -4,6 +4,7 @@
 #include "create_vm.h"
 #include "json.h"
 #include "report.h"
+#include "timings.h"
 #include "vm.h"
 #include "pvbuild.h"
 #include "pvbuild/lifecycle.h"
@@ -48,6 +49,11 @@ static void create_usage(FILE *f)
 "  --no-verify          do not run the verifier before the domain runs\n"
 "  --ignore-unsupported build without the keys pvbuild cannot give (pci, vfb, ...)\n"
 "  --json               print one JSON object\n"
+"  --cache-dir=DIR      keep decoded compressed kernels in DIR (default:\n"
+"                       $PVBUILD_CACHE_DIR, else " PVB_DEFAULT_CACHE_DIR ")\n"
+"  --no-cache           decode the kernel every time; keep nothing\n"
+"  --timings            print how long each phase took (stderr; with --json,\n"
+"                       a \"timings\" object)\n"
 "  -q, --quiet          print only errors (no layout report, no notes)\n"
 "  -v, --verbose        also print informational messages\n"
 "CONFIG is an xl domain config file (xl.cfg(5)); options override its keys,\n"
@@ -61,6 +67,8 @@ struct create_opts {
     bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
     bool paused, console, no_verify, ignore_unsupported;
     bool dry_run, quiet, foreground, no_monitor;
+    bool timings, no_cache;
+    const char *cache_dir;
     const char *on_poweroff, *on_reboot, *on_watchdog, *on_crash;
     struct console_attach *attach;   /* -c: opened before the guest runs */
     pvb_vm *vm;                /* the config's devices and actions */
@@ -144,7 +152,8 @@ static void print_text(const char *host, const struct pvb_domain *dom,
 
 static void print_json(const char *host, const struct pvb_domain *dom,
                        const struct pvb_config *cfg, const struct pvb_plan *plan,
-                       const struct pvb_verify_report *rep)
+                       const struct pvb_verify_report *rep,
+                       const struct timings *tm)
 {
     struct json j;
     const struct pvb_plan_start_info *si = &plan->si;
@@ -206,13 +215,16 @@ static void print_json(const char *host, const struct pvb_domain *dom,
         report_verify_json(&j, rep);
     else
         json_null(&j, "verify");
+    if (tm->on)
+        timings_print_json(tm, &j);
     json_object_end(&j);
     json_finish(&j);
 }
 
 /* After a good build on Xen: tell xenstored, run it, maybe follow it. */
 static int start_domain(pvb_host *host, const struct create_opts *o,
-                        const struct pvb_config *cfg, struct pvb_domain *dom)
+                        const struct pvb_config *cfg, struct pvb_domain *dom,
+                        struct timings *tm)
 {
     pvb_error err;
     int rc = pvb_domain_introduce(host, dom, cfg, 0, &err);
@@ -225,22 +237,41 @@ static int start_domain(pvb_host *host, const struct create_opts *o,
     }
     if (rc == 0)
         cli_mark_domain(dom->domid);
+    timings_mark(tm, "introduce");
     if (create_vm_start(o->vm, dom, cfg, rc == 0) != 0)
         return 1;
+    timings_mark(tm, "devices");
     if (o->attach && console_prepare(dom->domid, dom->build.console_mfn, o->attach) < 0)
         return 1;
     if (!o->paused && pvb_domain_unpause(host, dom->domid, &err) < 0) {
         cli_error("%s", err.msg);
         return 1;
     }
+    if (!o->paused)
+        timings_mark(tm, "unpause");
     return 0;
+}
+
+/* --no-cache, --cache-dir, $PVBUILD_CACHE_DIR, the default: the first given. */
+static const char *cache_dir(const struct create_opts *o)
+{
+    if (o->no_cache)
+        return NULL;
+    if (o->cache_dir)
+        return o->cache_dir;
+    const char *env = getenv("PVBUILD_CACHE_DIR");
+    return env && *env ? env : PVB_DEFAULT_CACHE_DIR;
 }
 
 static int build_and_report(const struct create_opts *o, const char *host_name,
                             const struct pvb_config *cfg, uint32_t *domid_out)
 {
-    struct pvb_image_opts io = { .log = &cli_logger };
-    struct pvb_ramdisk_opts ro = { .log = &cli_logger,
+    struct timings tm = { .on = false };
+    if (o->timings)
+        timings_init(&tm, &cli_logger);
+    const pvb_logger *log = o->timings ? &tm.log : &cli_logger;
+    struct pvb_image_opts io = { .log = log, .cache_dir = cache_dir(o) };
+    struct pvb_ramdisk_opts ro = { .log = log,
                                    .keep_compressed = cfg->ramdisk_keep_compressed };
     bool on_xen = strcmp(host_name, "xen") == 0;
     pvb_image *img = NULL;
@@ -250,34 +281,55 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
     struct pvb_plan plan;
     struct pvb_domain dom = { 0 };
     struct pvb_verify_report rep;
-    bool keep = false;
+    bool keep = false, started = false;
     int status = 1;
 
-    if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0 ||
-        (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) ||
-        pvb_host_open(host_name, &cli_host_opts, &host, &err) < 0 ||
-        pvb_domain_create(host, img, rd, cfg, 0, &cli_logger, &plan, &dom, &err) < 0) {
+    timings_reset(&tm);
+    if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0) {
         cli_error("%s", err.msg);
         goto out;
     }
+    timings_reset(&tm);
+    if (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) {
+        cli_error("%s", err.msg);
+        goto out;
+    }
+    if (cfg->ramdisk)
+        timings_mark(&tm, "ramdisk");
+    if (pvb_host_open(host_name, &cli_host_opts, &host, &err) < 0) {
+        cli_error("%s", err.msg);
+        goto out;
+    }
+    timings_mark(&tm, "host-open");
+    if (pvb_domain_create(host, img, rd, cfg, 0, log, &plan, &dom, &err) < 0) {
+        cli_error("%s", err.msg);
+        goto out;
+    }
+    timings_reset(&tm);
     if (!o->no_verify) {
         if (pvb_verify(host, dom.domid, pvb_image_guest(img), &rep, &err) < 0) {
             cli_error("verify: %s", err.msg);
             goto out;
         }
+        timings_mark(&tm, "verify");
     }
+    /* On Xen the report follows the start, so its timings cover it. */
+    if (on_xen && (o->no_verify || rep.ok))
+        started = start_domain(host, o, cfg, &dom, &tm) == 0;
     if (o->json)
-        print_json(host_name, &dom, cfg, &plan, o->no_verify ? NULL : &rep);
+        print_json(host_name, &dom, cfg, &plan, o->no_verify ? NULL : &rep, &tm);
     else if (!o->quiet)
         print_text(host_name, &dom, &plan, o->no_verify ? NULL : &rep);
     fflush(stdout);
+    if (tm.on && !o->json)
+        timings_print_text(&tm, stderr);
     if (!o->no_verify && !rep.ok) {
         cli_error("domain %u failed verification%s", dom.domid,
                   on_xen ? "; destroyed it" : "");
         goto out;
     }
     if (on_xen) {
-        if (start_domain(host, o, cfg, &dom) != 0)
+        if (!started)
             goto out;
         keep = true;
         if (!o->quiet)
@@ -325,6 +377,7 @@ static int after_create(const struct create_opts *o, const struct pvb_config *cf
     struct restart_ctx rctx = { .o = *o, .cfg = cfg };
     rctx.o.paused = rctx.o.console = false;
     rctx.o.attach = NULL;
+    rctx.o.timings = false;
     struct vm_monitor m = { .name = cfg->name, .policy = *policy,
                             .restart = restart_domain, .ctx = &rctx,
                             .console_fd = ca->fd };
@@ -358,7 +411,7 @@ int cmd_create(int argc, char **argv)
     enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
            O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_NOVERIFY,
            O_ONPOWEROFF, O_ONREBOOT, O_ONWATCHDOG, O_ONCRASH,
-           O_IGNORE_UNSUPPORTED };
+           O_IGNORE_UNSUPPORTED, O_TIMINGS, O_CACHE_DIR, O_NO_CACHE };
     static const struct option opts[] = {
         { "host", required_argument, NULL, O_HOST },
         { "kernel", required_argument, NULL, O_KERNEL },
@@ -371,6 +424,9 @@ int cmd_create(int argc, char **argv)
         { "p2m-vaddr", required_argument, NULL, O_P2M },
         { "name", required_argument, NULL, O_NAME },
         { "json", no_argument, NULL, O_JSON },
+        { "timings", no_argument, NULL, O_TIMINGS },
+        { "cache-dir", required_argument, NULL, O_CACHE_DIR },
+        { "no-cache", no_argument, NULL, O_NO_CACHE },
         { "paused", no_argument, NULL, 'p' },
         { "console", no_argument, NULL, 'c' },
         { "foreground", no_argument, NULL, 'F' },
@@ -401,6 +457,9 @@ int cmd_create(int argc, char **argv)
         case O_NAME: o.name = optarg; break;
         case O_P2M: o.p2m = optarg; break;
         case O_JSON: o.json = true; break;
+        case O_TIMINGS: o.timings = true; break;
+        case O_CACHE_DIR: o.cache_dir = optarg; break;
+        case O_NO_CACHE: o.no_cache = true; break;
         case 'p': o.paused = true; break;
         case 'c': o.console = true; break;
         case 'F': o.foreground = true; break;

@@ -103,3 +103,9 @@ void json_null(struct json *j, const char *key)
     member(j, key);
     fputs("null", j->f);
 }
+
+void json_seconds(struct json *j, const char *key, double value)
+{
+    member(j, key);
+    fprintf(j->f, "%.6f", value);
+}

@@ -28,5 +28,7 @@ void json_uint(struct json *j, const char *key, uint64_t value);
 void json_hex(struct json *j, const char *key, uint64_t value);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
+/* A duration in seconds, to the microsecond. */
+void json_seconds(struct json *j, const char *key, double value);
 
 #endif

@@ -3,6 +3,7 @@
 #include "build/build.h"
 #include "image/features.h"
 #include "image/ramdisk.h"
+#include "util/phase.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
 
     if (!params)
         params = &none;
+    struct phase ph;
+    phase_begin(&ph, b.log);
     if ((rc = check_guest(img, err)) < 0)
         return rc;
     uint32_t features;
@@ -79,15 +82,25 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         return rc;
     if ((rc = ops->set_address_size(h, domid, 64, err)) < 0)
         return rc;
+    phase_end(&ph, "plan");
 
-    if ((rc = populate_all(&b, err)) < 0 ||
-        (rc = load_kernel(&b, img, err)) < 0 ||
-        (rc = load_ramdisk(&b, rd, err)) < 0 ||
-        (rc = write_start_info(&b, cfg, params, info.shared_info_mfn, err)) < 0 ||
-        (rc = write_pagetables(&b, err)) < 0 ||
-        (rc = boot_setup(&b, params, cfg->max_vcpus ? cfg->max_vcpus :
+    if ((rc = populate_all(&b, err)) < 0)
+        return undo_after(&b, rc, err);
+    phase_end(&ph, "populate");
+    if ((rc = load_kernel(&b, img, err)) < 0 ||
+        (rc = load_ramdisk(&b, rd, err)) < 0)
+        return undo_after(&b, rc, err);
+    phase_end(&ph, "load");
+    if ((rc = write_start_info(&b, cfg, params, info.shared_info_mfn, err)) < 0)
+        return undo_after(&b, rc, err);
+    phase_end(&ph, "start-info");
+    if ((rc = write_pagetables(&b, err)) < 0)
+        return undo_after(&b, rc, err);
+    phase_end(&ph, "tables");
+    if ((rc = boot_setup(&b, params, cfg->max_vcpus ? cfg->max_vcpus :
                          cfg->vcpus ? cfg->vcpus : 1, info.shared_info_mfn, err)) < 0)
         return undo_after(&b, rc, err);
+    phase_end(&ph, "boot");
 
     if (result) {
         memset(result, 0, sizeof *result);

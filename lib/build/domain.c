@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The small toolstack around pvb_build: a domain from nothing to paused. */
 #include "build/build.h"
+#include "util/phase.h"
 
 #include <errno.h>
 #include <string.h>
@@ -26,6 +27,8 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
     pvb_error ignored;
     int rc;
 
+    struct phase ph;
+    phase_begin(&ph, log);
     memset(dom, 0, sizeof *dom);
     if (maxmem < memory)
         return fail(err, -EINVAL, "config: maxmem %llu MiB is below memory %llu MiB",
@@ -35,9 +38,11 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
 
     struct pvb_build_params bp = { .backend_domid = backend_domid, .log = log };
     if ((rc = pvb_evtchn_alloc_unbound(h, dom->domid, backend_domid,
-                                       &bp.console_evtchn, err)) < 0 ||
+                                       &bp.console_evtchn, err)) == 0 &&
         (rc = pvb_evtchn_alloc_unbound(h, dom->domid, backend_domid,
-                                       &bp.store_evtchn, err)) < 0 ||
+                                       &bp.store_evtchn, err)) == 0)
+        phase_end(&ph, "domain-create");
+    if (rc < 0 ||
         (rc = pvb_build(h, dom->domid, img, rd, cfg, &bp, plan, &dom->build, err)) < 0) {
         /* Left named in dom->domid if it will not go, for the caller to retry. */
         if (ops->domain_destroy(h, dom->domid, &ignored) < 0)

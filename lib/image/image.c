@@ -4,11 +4,13 @@
  * compression), get at the ELF bytes, and hand them to the ELF reader.
  */
 #include "image/bzimage.h"
+#include "image/cache.h"
 #include "util/alloc.h"
 #include "image/decompress.h"
 #include "image/elf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/phase.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +23,8 @@ struct pvb_image {
     size_t elf_len;
     struct pvb_guest guest;
     struct pvb_image_segment *segments;
+    void *map;               /* elf lies in this cache entry's mapping */
+    size_t map_len;
 };
 
 static bool is_elf(const void *data, size_t len)
@@ -127,8 +131,8 @@ static int open_container(pvb_image *img, const void *data, size_t len, bool own
 }
 
 static int image_open(const char *name, const void *data, size_t len, bool owned,
-                      const struct pvb_image_opts *opts, pvb_image **out,
-                      pvb_error *err)
+                      const struct pvb_image_opts *opts, struct phase *ph,
+                      pvb_image **out, pvb_error *err)
 {
     struct pvb_limits lim = limits_resolve(opts ? &opts->limits : NULL);
     const pvb_logger *log = opts ? opts->log : NULL;
@@ -144,11 +148,53 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
         return fail(err, -ENOMEM, "%s: out of memory", name);
     }
 
-    rc = open_container(img, data, len, owned, &lim, err);
+    struct kcache kc = {
+        .dir = opts ? opts->cache_dir : NULL,
+        .max_bytes = opts && opts->cache_max_bytes ? opts->cache_max_bytes
+                                                   : PVB_DEFAULT_CACHE_MAX,
+        .log = log,
+    };
+    struct kcache_hit hit = { 0 };
+    if (kc.dir && !is_elf(data, len)) {
+        if (kcache_lookup(&kc, data, len, &lim, &hit) == 1) {
+            struct pvb_guest *g = &img->guest;
+            img->map = hit.map;
+            img->map_len = hit.map_len;
+            img->elf = (void *)hit.elf;
+            img->elf_len = hit.elf_len;
+            g->file_size = len;
+            g->format = hit.box.format;
+            g->compression = hit.box.compression;
+            g->payload_size = hit.box.payload_size;
+            g->bzimage_version = hit.box.bzimage_version;
+        }
+        phase_end(ph, "cache");
+    } else {
+        kc.dir = NULL;
+    }
+
+    rc = hit.map ? 0 : open_container(img, data, len, owned, &lim, err);
+    if (rc == 0 && !hit.map)
+        phase_end(ph, img->guest.compression != PVB_COMP_NONE ? "decompress"
+                                                               : "copy");
     if (rc == 0) {
         img->guest.elf_size = img->elf_len;
         rc = elf_load(img->name, img->elf, img->elf_len, &img->guest,
                       &img->segments, log, err);
+    }
+    if (rc == 0)
+        phase_end(ph, "elf");
+    /* Only what decoded to a kernel the reader takes is kept. */
+    if (rc == 0 && !hit.map && img->guest.compression != PVB_COMP_NONE) {
+        struct kcache_container box = {
+            .format = img->guest.format,
+            .compression = img->guest.compression,
+            .payload_size = img->guest.payload_size,
+            .bzimage_version = img->guest.bzimage_version,
+        };
+        kcache_store(&kc, img->elf, img->elf_len, &box);
+        if (kc.dir)
+            phase_end(ph, "cache-write");
     }
     if (rc < 0) {
         if (img->elf == data)
@@ -164,7 +210,9 @@ int pvb_image_open_mem(const char *name, const void *data, size_t len,
                        const struct pvb_image_opts *opts, pvb_image **out,
                        pvb_error *err)
 {
-    return image_open(name, data, len, false, opts, out, err);
+    struct phase ph;
+    phase_begin(&ph, opts ? opts->log : NULL);
+    return image_open(name, data, len, false, opts, &ph, out, err);
 }
 
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
@@ -174,12 +222,15 @@ int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
     void *data;
     size_t len;
 
+    struct phase ph;
+    phase_begin(&ph, opts ? opts->log : NULL);
     *out = NULL;
     /* The file itself is bounded by the same cap as what it unpacks to. */
     int rc = read_whole_file(path, lim.max_output, &data, &len, err);
     if (rc < 0)
         return rc;
-    rc = image_open(path, data, len, true, opts, out, err);
+    phase_end(&ph, "read");
+    rc = image_open(path, data, len, true, opts, &ph, out, err);
     /* A plain ELF file's buffer now belongs to the image. */
     if (rc < 0 || pvb_image_elf(*out, NULL) != data)
         free(data);
@@ -191,7 +242,10 @@ void pvb_image_close(pvb_image *img)
     if (!img)
         return;
     free(img->segments);
-    free(img->elf);
+    if (img->map)
+        kcache_unmap(img->map, img->map_len);
+    else
+        free(img->elf);
     free(img->name);
     free(img);
 }

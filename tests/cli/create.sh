@@ -126,7 +126,8 @@ is "$(jq -r .verify "$tmp/nv.json")" null "--no-verify: no verdict"
 
 # --help and the man page agree.
 for opt in --host --kernel --ramdisk --cmdline --memory --vcpus --p2m-vaddr --name --json \
-           --paused --console --no-verify --maxmem --ramdisk-compressed; do
+           --paused --console --no-verify --maxmem --ramdisk-compressed \
+           --cache-dir --no-cache --timings; do
     "$PVBUILD" create --help | grep -q -- "$opt"; a=$?
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$top_srcdir/man/pvbuild.1"; b=$?
     is "$a$b" 00 "create $opt in --help and pvbuild.1"

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "image/cache.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Bump when the entry layout or what the key covers changes. */
+#define ENTRY_VERSION 1
+#define ENTRY_MAGIC "PVBKCACH"
+/* The ELF starts on a page of its own, so the mapping hands it out aligned. */
+#define ENTRY_DATA_OFFSET 4096
+#define ENTRY_SUFFIX ".elf"
+/* A writer that died leaves its temporary file; others clear it later. */
+#define STALE_TMP_SECONDS 600
+
+struct entry_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t data_offset;
+    uint64_t key[2];
+    uint64_t input_size;
+    uint64_t max_output, max_decoder_mem;
+    uint64_t elf_size;
+    uint64_t elf_digest[2];
+    uint64_t payload_size;
+    uint32_t format, compression;
+    uint32_t bzimage_version;
+    uint32_t reserved;
+    uint64_t header_digest[2];   /* of everything above */
+};
+
+/* ------------------------------------------------------------------ hash */
+
+/*
+ * Four independent multiply-rotate lanes over 8-byte words (the round of
+ * the xxHash family): a pass runs near memory speed, which matters
+ * because every hit checks its whole entry.  Not cryptographic: the key
+ * also carries the input's size, and entries come only from this
+ * builder's own decodes in a directory only its owner may write.
+ */
+#define P1 UINT64_C(0x9E3779B185EBCA87)
+#define P2 UINT64_C(0xC2B2AE3D27D4EB4F)
+#define P3 UINT64_C(0x165667B19E3779F9)
+
+static inline uint64_t rotl(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t rd64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t lane(uint64_t acc, uint64_t in)
+{
+    return rotl(acc + in * P2, 31) * P1;
+}
+
+static uint64_t avalanche(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    return h ^ (h >> 32);
+}
+
+void kcache_hash(const void *data, size_t len, uint64_t seed, uint64_t out[2])
+{
+    const unsigned char *p = data;
+    uint64_t v0 = seed + P1 + P2, v1 = seed + P2, v2 = seed, v3 = seed - P1;
+    size_t blocks = len / 32;
+
+    for (size_t i = 0; i < blocks; i++, p += 32) {
+        v0 = lane(v0, rd64(p));
+        v1 = lane(v1, rd64(p + 8));
+        v2 = lane(v2, rd64(p + 16));
+        v3 = lane(v3, rd64(p + 24));
+    }
+    unsigned char tail[32] = { 0 };
+    memcpy(tail, p, len - blocks * 32);
+    v0 = lane(v0, rd64(tail));
+    v1 = lane(v1, rd64(tail + 8));
+    v2 = lane(v2, rd64(tail + 16));
+    v3 = lane(v3, rd64(tail + 24));
+
+    uint64_t a = rotl(v0, 1) + rotl(v1, 7) + rotl(v2, 12) + rotl(v3, 18);
+    uint64_t b = rotl(v0, 18) ^ rotl(v1, 12) ^ rotl(v2, 7) ^ rotl(v3, 1);
+    out[0] = avalanche(a ^ (uint64_t)len * P3);
+    out[1] = avalanche((b + P1) ^ (uint64_t)len * P1 ^ out[0]);
+}
+
+static void header_digest(const struct entry_header *h, uint64_t out[2])
+{
+    kcache_hash(h, offsetof(struct entry_header, header_digest), P3, out);
+}
+
+/* ------------------------------------------------------------ directory */
+
+/*
+ * Only a directory its owner alone may write is trusted: anyone else who
+ * could plant an entry would choose the kernel a domain boots.  Missing is
+ * fine (the store makes it).  Returns 0, or -1 after a warning.
+ */
+static int dir_usable(struct kcache *c)
+{
+    struct stat st;
+    if (stat(c->dir, &st) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        log_warn(c->log, "cache: %s: %s; the kernel cache is not used",
+                 c->dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        log_warn(c->log, "cache: %s is not a directory; the kernel cache is "
+                 "not used", c->dir);
+        return -1;
+    }
+    if (st.st_uid != geteuid()) {
+        log_warn(c->log, "cache: %s belongs to uid %u, not to this user (uid "
+                 "%u); the kernel cache is not used", c->dir,
+                 (unsigned)st.st_uid, (unsigned)geteuid());
+        return -1;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        log_warn(c->log, "cache: %s is writable by others than its owner "
+                 "(mode %04o); the kernel cache is not used", c->dir,
+                 (unsigned)(st.st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- lookup */
+
+static void entry_key(const void *in, size_t len, const struct pvb_limits *lim,
+                      uint64_t key[2])
+{
+    uint64_t h[2];
+    kcache_hash(in, len, ENTRY_VERSION, h);
+    uint64_t words[6] = { h[0], h[1], len, lim->max_output,
+                          lim->max_decoder_mem, ENTRY_VERSION };
+    kcache_hash(words, sizeof words, P1, key);
+}
+
+/* Why an entry is refused, or NULL when it is good. */
+static const char *entry_check(const struct kcache *c, const void *map,
+                               size_t size, size_t in_len,
+                               const struct pvb_limits *lim)
+{
+    const struct entry_header *h = map;
+    uint64_t d[2];
+
+    if (size < ENTRY_DATA_OFFSET)
+        return "shorter than its header";
+    if (memcmp(h->magic, ENTRY_MAGIC, 8) != 0)
+        return "not a cache entry (bad magic)";
+    header_digest(h, d);
+    if (d[0] != h->header_digest[0] || d[1] != h->header_digest[1])
+        return "its header's digest does not match";
+    if (h->version != ENTRY_VERSION || h->data_offset != ENTRY_DATA_OFFSET)
+        return "written by another version of pvbuild";
+    if (h->key[0] != c->key[0] || h->key[1] != c->key[1] ||
+        h->input_size != in_len || h->max_output != lim->max_output ||
+        h->max_decoder_mem != lim->max_decoder_mem)
+        return "made for another kernel or other limits";
+    if (h->elf_size != size - ENTRY_DATA_OFFSET)
+        return size - ENTRY_DATA_OFFSET < h->elf_size ? "truncated"
+                                                      : "longer than its header says";
+    kcache_hash((const char *)map + ENTRY_DATA_OFFSET, h->elf_size, P2, d);
+    if (d[0] != h->elf_digest[0] || d[1] != h->elf_digest[1])
+        return "its contents' digest does not match";
+    return NULL;
+}
+
+int kcache_lookup(struct kcache *c, const void *in, size_t len,
+                  const struct pvb_limits *lim, struct kcache_hit *hit)
+{
+    memset(hit, 0, sizeof *hit);
+    if (!c->dir)
+        return 0;
+    if (dir_usable(c) < 0) {
+        c->dir = NULL;
+        return 0;
+    }
+    entry_key(in, len, lim, c->key);
+    c->input_size = len;
+    c->max_output = lim->max_output;
+    c->max_decoder_mem = lim->max_decoder_mem;
+    int n = snprintf(c->path, sizeof c->path, "%s/%016" PRIx64 "%016" PRIx64 "%s",
+                     c->dir, c->key[0], c->key[1], ENTRY_SUFFIX);
+    if (n < 0 || (size_t)n >= sizeof c->path) {
+        log_warn(c->log, "cache: %s: the directory's name is too long; the "
+                 "kernel cache is not used", c->dir);
+        c->dir = NULL;
+        return 0;
+    }
+
+    int fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            log_warn(c->log, "cache: %s: %s; decoding the kernel", c->path,
+                     strerror(errno));
+        return 0;
+    }
+    struct stat st;
+    const char *why = NULL;
+    void *map = MAP_FAILED;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        why = "not a regular file";
+    else if ((uint64_t)st.st_size < ENTRY_DATA_OFFSET)
+        why = "shorter than its header";
+    else if ((map = mmap(NULL, (size_t)st.st_size, PROT_READ,
+                         MAP_PRIVATE | MAP_POPULATE, fd, 0)) == MAP_FAILED)
+        why = strerror(errno);
+    else
+        why = entry_check(c, map, (size_t)st.st_size, len, lim);
+    if (!why)
+        futimens(fd, NULL);   /* eviction takes the least recently used */
+    close(fd);
+    if (why) {
+        log_warn(c->log, "cache: %s: %s; ignored, decoding the kernel again",
+                 c->path, why);
+        if (map != MAP_FAILED)
+            munmap(map, (size_t)st.st_size);
+        return 0;
+    }
+    const struct entry_header *h = map;
+    hit->map = map;
+    hit->map_len = (size_t)st.st_size;
+    hit->elf = (const char *)map + ENTRY_DATA_OFFSET;
+    hit->elf_len = h->elf_size;
+    hit->box.format = h->format;
+    hit->box.compression = h->compression;
+    hit->box.payload_size = h->payload_size;
+    hit->box.bzimage_version = (uint16_t)h->bzimage_version;
+    log_info(c->log, "cache: %s: the decoded kernel, checked", c->path);
+    return 1;
+}
+
+void kcache_unmap(void *map, size_t map_len)
+{
+    if (map)
+        munmap(map, map_len);
+}
+
+/* ----------------------------------------------------------------- store */
+
+struct old_entry {
+    char name[80];
+    struct timespec mtime;
+    uint64_t size;
+};
+
+static int older_first(const void *a, const void *b)
+{
+    const struct old_entry *x = a, *y = b;
+    if (x->mtime.tv_sec != y->mtime.tv_sec)
+        return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+        return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static bool is_entry_name(const char *n)
+{
+    size_t len = strlen(n), sl = strlen(ENTRY_SUFFIX);
+    return len == 32 + sl && strspn(n, "0123456789abcdef") == 32 &&
+           strcmp(n + 32, ENTRY_SUFFIX) == 0;
+}
+
+/* Remove the least recently used entries until the rest fit the cap. */
+static void evict(struct kcache *c, const char *keep)
+{
+    DIR *d = opendir(c->dir);
+    struct old_entry *e = NULL;
+    size_t n = 0, cap = 0;
+    uint64_t total = 0;
+    struct dirent *de;
+    time_t now = time(NULL);
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        struct stat st;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISREG(st.st_mode))
+            continue;
+        if (strncmp(de->d_name, ".tmp-", 5) == 0) {
+            if (now - st.st_mtime > STALE_TMP_SECONDS)
+                unlinkat(dirfd(d), de->d_name, 0);
+            continue;
+        }
+        if (!is_entry_name(de->d_name))
+            continue;
+        total += (uint64_t)st.st_size;
+        if (strcmp(de->d_name, keep) == 0)
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct old_entry *ne = mem_realloc(e, ncap * sizeof *e);
+            if (!ne)
+                break;
+            e = ne;
+            cap = ncap;
+        }
+        snprintf(e[n].name, sizeof e[n].name, "%s", de->d_name);
+        e[n].mtime = st.st_mtim;
+        e[n].size = (uint64_t)st.st_size;
+        n++;
+    }
+    qsort(e, n, sizeof *e, older_first);
+    for (size_t i = 0; i < n && total > c->max_bytes; i++) {
+        if (unlinkat(dirfd(d), e[i].name, 0) == 0) {
+            total -= e[i].size;
+            log_info(c->log, "cache: %s/%s: removed, the cache is over its "
+                     "%" PRIu64 " bytes", c->dir, e[i].name, c->max_bytes);
+        }
+    }
+    free(e);
+    closedir(d);
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
+                  const struct kcache_container *box)
+{
+    if (!c->dir)
+        return;
+    if ((uint64_t)elf_len + ENTRY_DATA_OFFSET > c->max_bytes) {
+        log_info(c->log, "cache: the decoded kernel (%zu bytes) is larger than "
+                 "the cache's cap of %" PRIu64 " bytes; not cached", elf_len,
+                 c->max_bytes);
+        return;
+    }
+    if (mkdir(c->dir, 0700) < 0 && errno != EEXIST) {
+        log_warn(c->log, "cache: cannot create %s: %s; the kernel is not cached",
+                 c->dir, strerror(errno));
+        return;
+    }
+    if (dir_usable(c) < 0)
+        return;
+
+    static const char pad[ENTRY_DATA_OFFSET];
+    struct entry_header h = { .version = ENTRY_VERSION,
+                              .data_offset = ENTRY_DATA_OFFSET };
+    memcpy(h.magic, ENTRY_MAGIC, 8);
+    h.key[0] = c->key[0];
+    h.key[1] = c->key[1];
+    h.elf_size = elf_len;
+    h.format = box->format;
+    h.compression = box->compression;
+    h.payload_size = box->payload_size;
+    h.bzimage_version = box->bzimage_version;
+    kcache_hash(elf, elf_len, P2, h.elf_digest);
+    h.input_size = c->input_size;
+    h.max_output = c->max_output;
+    h.max_decoder_mem = c->max_decoder_mem;
+    header_digest(&h, h.header_digest);
+
+    char tmp[sizeof c->path];
+    if (snprintf(tmp, sizeof tmp, "%s/.tmp-XXXXXX", c->dir) >= (int)sizeof tmp)
+        return;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        log_warn(c->log, "cache: cannot write in %s: %s; the kernel is not "
+                 "cached", c->dir, strerror(errno));
+        return;
+    }
+    /*
+     * No fsync: an entry cut short by a crash fails its size or digest
+     * check and is decoded again, so the cache need not wait for the disk.
+     */
+    int rc = write_all(fd, &h, sizeof h) < 0 ||
+             write_all(fd, pad, ENTRY_DATA_OFFSET - sizeof h) < 0 ||
+             write_all(fd, elf, elf_len) < 0 ? -1 : 0;
+    int e = errno;
+    if (close(fd) < 0 && rc == 0) {
+        rc = -1;
+        e = errno;
+    }
+    if (rc < 0) {
+        unlink(tmp);
+        log_warn(c->log, "cache: writing %s: %s; the kernel is not cached",
+                 tmp, strerror(e));
+        return;
+    }
+    if (rename(tmp, c->path) < 0) {
+        log_warn(c->log, "cache: renaming %s to %s: %s; the kernel is not "
+                 "cached", tmp, c->path, strerror(errno));
+        unlink(tmp);
+        return;
+    }
+    log_info(c->log, "cache: %s: the decoded kernel, kept for next time", c->path);
+    evict(c, strrchr(c->path, '/') + 1);
+}

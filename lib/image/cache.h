@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The decompressed-kernel cache: a directory of ELF images decoded
+ * before, named by a hash of the kernel file's bytes, the decoding limits
+ * and the entry format's version.  An entry is one file: a header (what
+ * the container said, the key again, the ELF's size and digest) and the
+ * ELF bytes.  Entries are written whole under a temporary name and
+ * renamed, and checked in full on every read: an entry that is truncated,
+ * altered or stale is ignored with a warning, and decoded again.
+ */
+#ifndef PVB_IMAGE_CACHE_H
+#define PVB_IMAGE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "pvbuild.h"
+
+struct kcache {
+    const char *dir;           /* NULL: no cache */
+    uint64_t max_bytes;
+    const pvb_logger *log;
+    /* Set by kcache_lookup for kcache_store: */
+    uint64_t key[2];
+    uint64_t input_size, max_output, max_decoder_mem;
+    char path[4096];           /* the entry's name */
+};
+
+/* What the container said about the ELF inside it. */
+struct kcache_container {
+    uint32_t format;           /* enum pvb_image_format */
+    uint32_t compression;      /* enum pvb_compression */
+    uint64_t payload_size;
+    uint16_t bzimage_version;
+};
+
+/* A hit: the ELF, mapped read-only (kcache_unmap frees it). */
+struct kcache_hit {
+    const void *elf;
+    size_t elf_len;
+    void *map;
+    size_t map_len;
+    struct kcache_container box;
+};
+
+/*
+ * Look `in` up; 1 with *hit filled, 0 on a miss (c->path is then where
+ * kcache_store will write).  Never fails: a cache that cannot be read or
+ * holds a bad entry is a warning through c->log and a miss.
+ */
+int kcache_lookup(struct kcache *c, const void *in, size_t len,
+                  const struct pvb_limits *lim, struct kcache_hit *hit);
+
+/* Keep a fresh decode for next time (after a miss); failures warn only. */
+void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
+                  const struct kcache_container *box);
+
+void kcache_unmap(void *map, size_t map_len);
+
+/* The hash the cache keys and checks with (not cryptographic). */
+void kcache_hash(const void *data, size_t len, uint64_t seed, uint64_t out[2]);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * create --timings: the phases the library reports through the logger
+ * ("timing: NAME S s") and those the CLI itself runs, in order, as one
+ * table on stderr or one JSON object.
+ */
+#ifndef PVB_TOOLS_TIMINGS_H
+#define PVB_TOOLS_TIMINGS_H
+
+#include "json.h"
+#include "pvbuild.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+#define TIMINGS_MAX 32
+
+struct timings {
+    bool on;
+    unsigned n;
+    struct { char name[24]; double s; } row[TIMINGS_MAX];
+    struct timespec mark;       /* the start of the CLI's current phase */
+    struct timespec start;      /* main() */
+    double exec;                /* process start to main(), -1 if unknown */
+    pvb_logger log;             /* hands the library's timings to add() */
+};
+
+/* Start recording; log: passes every other message to `next`. */
+void timings_init(struct timings *t, const pvb_logger *next);
+/* The CLI's own phase, ending now (library phases in between are kept). */
+void timings_mark(struct timings *t, const char *name);
+/* Restart the CLI's phase clock without recording. */
+void timings_reset(struct timings *t);
+void timings_print_text(const struct timings *t, FILE *f);
+void timings_print_json(const struct timings *t, struct json *j);
+
+#endif
