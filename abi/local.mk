@@ -8,4 +8,4 @@ abi-check: lib/libpvbuild.la
 abi-baseline: lib/libpvbuild.la
 	$(SHELL) $(top_srcdir)/scripts/abi-check baseline $(top_srcdir) $(ABI_SO)
 .PHONY: abi-check abi-baseline
-EXTRA_DIST += %reldir%/libpvbuild.abi scripts/abi-check
+EXTRA_DIST += %reldir%/libpvbuild.abi scripts/abi-check docs/api-stability.md
