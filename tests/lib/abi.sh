@@ -5,7 +5,8 @@
 # rewrites at releases), then edited as a change to the headers would
 # change it: the check passes on the untouched baseline and fails, naming
 # the change, on a struct that lost a member, on a parameter whose type
-# changed, and on a function the baseline lacks (an addition needs a new
+# changed (also through a system typedef), and on a function the baseline
+# lacks (an addition needs a new
 # version node and baseline, docs/api-stability.md).
 . "$top_srcdir/tests/lib.sh"
 need abidw abidiff readelf awk
@@ -46,6 +47,17 @@ ok_if "the edited baseline has another parameter type" sh -c "! cmp -s '$tmp/bas
 check "$tmp/param.abi"; rc=$?
 is "$rc" 1 "abi-check fails when a prototype changes"
 like "$(cat "$tmp/out")" "pvb_plan_table_pfn" "its report names the function"
+
+# A parameter of a system typedef narrowed: va, uint64_t -> uint32_t.
+# (abidiff with --headers-dir counts uint32_t as private and hides this.)
+u32_id=$(sed -n "s/.*<typedef-decl name='uint32_t' .* id='\([^']*\)'.*/\1/p" "$tmp/base.abi" | head -n 1)
+awk -v id="$u32_id" '/<function-decl name=.pvb_plan_table_pfn./ { f = 1 }
+     f && /name=.va./ { sub(/type-id=.[^ ]*/, "type-id=\x27" id "\x27") }
+     /<\/function-decl>/ { f = 0 } { print }' "$tmp/base.abi" > "$tmp/typedef.abi"
+ok_if "the edited baseline has a uint32_t va" sh -c "! cmp -s '$tmp/base.abi' '$tmp/typedef.abi'"
+check "$tmp/typedef.abi"; rc=$?
+is "$rc" 1 "abi-check fails when a uint64_t parameter becomes uint32_t"
+like "$(cat "$tmp/out")" "uint32_t" "its report names the types"
 
 # A function the baseline does not have: added without a new baseline.
 grep -v "<elf-symbol name='pvb_version'" "$tmp/base.abi" |
