@@ -5,5 +5,5 @@ check_PROGRAMS += tests/lib/version
 tests_lib_version_SOURCES = %reldir%/version.c
 tests_lib_version_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_lib_version_LDADD = lib/libpvbuild.la
-TESTS += tests/lib/version %reldir%/exports.sh
-EXTRA_DIST += %reldir%/exports.sh
+TESTS += tests/lib/version %reldir%/exports.sh %reldir%/manpages.sh %reldir%/abi.sh
+EXTRA_DIST += %reldir%/exports.sh %reldir%/manpages.sh %reldir%/abi.sh
