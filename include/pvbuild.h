@@ -6,7 +6,16 @@
  * Conventions: every function that can fail returns 0 or a negative errno
  * value and, when `err` is not NULL, fills it with a one-line message that
  * names the file, the field and the limit.  The library never prints: it
- * reports warnings and progress through the caller's pvb_logger.
+ * reports warnings and progress through the caller's pvb_logger, which
+ * comes in one way only: the `log` member of the call's options struct.
+ *
+ * Options structs open with `unsigned int version`; initialise them with
+ * their PVB_*_OPTS_INIT (struct pvb_image_opts o = PVB_IMAGE_OPTS_INIT;,
+ * a designated initialiser, so -Wmissing-field-initializers stays quiet)
+ * and set the fields you need.  A NULL options pointer means all
+ * defaults; a version the library does not know (0, or newer than it)
+ * fails with -EINVAL.  Arguments come in one order: the object acted on
+ * and the inputs, the options, the outputs, and `err` last.
  */
 #ifndef PVBUILD_H
 #define PVBUILD_H
@@ -188,10 +197,13 @@ const char *pvb_guest_note_string(const struct pvb_guest *g, unsigned type);
 
 typedef struct pvb_image pvb_image;
 
+#define PVB_IMAGE_OPTS_VERSION 1
 struct pvb_image_opts {
+    unsigned int version;        /* PVB_IMAGE_OPTS_VERSION */
     struct pvb_limits limits;    /* zeros: the defaults */
     const pvb_logger *log;       /* warnings (skipped notes, ...) */
 };
+#define PVB_IMAGE_OPTS_INIT { .version = PVB_IMAGE_OPTS_VERSION }
 
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
                         pvb_image **out, pvb_error *err);
@@ -212,11 +224,14 @@ const void *pvb_image_segment_data(const pvb_image *img, size_t i);
 
 typedef struct pvb_ramdisk pvb_ramdisk;
 
+#define PVB_RAMDISK_OPTS_VERSION 1
 struct pvb_ramdisk_opts {
+    unsigned int version;        /* PVB_RAMDISK_OPTS_VERSION */
     struct pvb_limits limits;
     bool keep_compressed;        /* load a gzip ramdisk as it is */
     const pvb_logger *log;
 };
+#define PVB_RAMDISK_OPTS_INIT { .version = PVB_RAMDISK_OPTS_VERSION }
 
 /*
  * A ramdisk file that is not gunzipped is not read here: its size comes
@@ -283,16 +298,24 @@ int pvb_config_set_string(char **field, const char *value, pvb_error *err);
 int pvb_p2m_parse(const char *text, enum pvb_p2m_placement *mode,
                   uint64_t *vaddr, pvb_error *err);
 
+#define PVB_XL_OPTS_VERSION 1
+struct pvb_xl_opts {
+    unsigned int version;             /* PVB_XL_OPTS_VERSION */
+    const char *const *overrides;     /* "KEY=VALUE", nr_overrides of them */
+    size_t nr_overrides;
+    const pvb_logger *log;
+};
+#define PVB_XL_OPTS_INIT { .version = PVB_XL_OPTS_VERSION }
+
 /*
  * Read an xl domain config file (xl.cfg(5)) with Xen's libxlutil into cfg.
- * `overrides` are "KEY=VALUE" strings applied after the file, as with
+ * opts->overrides are "KEY=VALUE" strings applied after the file, as with
  * `xl create FILE KEY=VALUE...`.  Relative kernel/ramdisk paths are taken
  * relative to the file's directory.  Keys pvbuild does not act on are
- * reported in one warning through `log`.
+ * reported in one warning through opts->log.
  */
 int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
-                       const char *const *overrides, size_t nr_overrides,
-                       const pvb_logger *log, pvb_error *err);
+                       const struct pvb_xl_opts *opts, pvb_error *err);
 
 
 /* ------------------------------------------------------------------ hosts */
@@ -554,12 +577,15 @@ int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f);
 
 /* ---------------------------------------------------------------- builder */
 
-struct pvb_build_params {
+#define PVB_BUILD_OPTS_VERSION 1
+struct pvb_build_opts {
+    unsigned int version;        /* PVB_BUILD_OPTS_VERSION */
     uint32_t console_evtchn;     /* the domain's ports for its console ... */
     uint32_t store_evtchn;       /* ... and xenstore rings */
     uint32_t backend_domid;      /* the domain running both backends (grants) */
     const pvb_logger *log;
 };
+#define PVB_BUILD_OPTS_INIT { .version = PVB_BUILD_OPTS_VERSION }
 
 struct pvb_build_result {
     uint64_t console_mfn, store_mfn;   /* for xenconsoled / xenstored */
@@ -577,8 +603,19 @@ struct pvb_build_result {
  */
 int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
               const pvb_ramdisk *rd, const struct pvb_config *cfg,
-              const struct pvb_build_params *params, struct pvb_plan *plan,
+              const struct pvb_build_opts *opts, struct pvb_plan *plan,
               struct pvb_build_result *result, pvb_error *err);
+
+#define PVB_DOMAIN_OPTS_VERSION 1
+struct pvb_domain_opts {
+    unsigned int version;            /* PVB_DOMAIN_OPTS_VERSION */
+    uint32_t backend_domid;          /* runs the console and store backends */
+    struct pvb_ramdisk_opts ramdisk; /* for a ramdisk opened from cfg->ramdisk */
+    struct pvb_image_opts image;     /* for a kernel opened from cfg->kernel */
+    const pvb_logger *log;
+};
+#define PVB_DOMAIN_OPTS_INIT { .version = PVB_DOMAIN_OPTS_VERSION, \
+    .ramdisk = PVB_RAMDISK_OPTS_INIT, .image = PVB_IMAGE_OPTS_INIT }
 
 struct pvb_domain {
     uint32_t domid;
@@ -593,9 +630,9 @@ struct pvb_domain {
  * that fail too, the error says so and dom->domid names the domain left
  * (else it is 0), for the caller to destroy.
  */
-int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
-                      const struct pvb_config *cfg, uint32_t backend_domid,
-                      const pvb_logger *log, struct pvb_plan *plan,
+int pvb_domain_create(pvb_host *h, const struct pvb_config *cfg,
+                      const pvb_image *img, const pvb_ramdisk *rd,
+                      struct pvb_plan *plan, const struct pvb_domain_opts *opts,
                       struct pvb_domain *dom, pvb_error *err);
 int pvb_domain_destroy(pvb_host *h, uint32_t domid, pvb_error *err);
 int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err);

@@ -17,6 +17,8 @@ int cmd_destroy(int argc, char **argv);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A pvb_logger that prints warnings (and, with -v, info) on stderr. */
 extern pvb_logger cli_logger;
+/* Options of the lifecycle calls: the CLI's logger. */
+extern const struct pvb_lifecycle_opts cli_lifecycle_opts;
 extern int cli_verbosity;
 
 /* Parse a byte count with an optional K/M/G/T suffix (binary). */

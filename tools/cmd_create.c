@@ -239,9 +239,13 @@ static int start_domain(pvb_host *host, const struct create_opts *o,
 static int build_and_report(const struct create_opts *o, const char *host_name,
                             const struct pvb_config *cfg, uint32_t *domid_out)
 {
-    struct pvb_image_opts io = { .log = &cli_logger };
-    struct pvb_ramdisk_opts ro = { .log = &cli_logger,
+    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION,
+                               .log = &cli_logger };
+    struct pvb_ramdisk_opts ro = { .version = PVB_RAMDISK_OPTS_VERSION,
+                                   .log = &cli_logger,
                                    .keep_compressed = cfg->ramdisk_keep_compressed };
+    struct pvb_domain_opts dopts = PVB_DOMAIN_OPTS_INIT;
+    dopts.log = &cli_logger;
     bool on_xen = strcmp(host_name, "xen") == 0;
     pvb_image *img = NULL;
     pvb_ramdisk *rd = NULL;
@@ -256,7 +260,7 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
     if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0 ||
         (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) ||
         pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
-        pvb_domain_create(host, img, rd, cfg, 0, &cli_logger, &plan, &dom, &err) < 0) {
+        pvb_domain_create(host, cfg, img, rd, &plan, &dopts, &dom, &err) < 0) {
         cli_error("%s", err.msg);
         goto out;
     }

@@ -47,7 +47,8 @@ int cmd_verify(int argc, char **argv)
     if (cli_domain_arg("verify", argv[optind], &domid) < 0)
         return 1;
 
-    struct pvb_image_opts io = { .log = &cli_logger };
+    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION,
+                               .log = &cli_logger };
     pvb_image *img = NULL;
     pvb_host *host = NULL;
     pvb_error err;
@@ -108,7 +109,8 @@ int cmd_destroy(int argc, char **argv)
     pvb_error err;
     int status = 0;
     /* On Xen as xl destroys: devices, xenstore nodes and userdata go too. */
-    int rc = strcmp(host_name, "xen") == 0 ? pvb_vm_destroy(domid, &cli_logger, &err)
+    struct pvb_vm_opts vo = { .version = PVB_VM_OPTS_VERSION, .log = &cli_logger };
+    int rc = strcmp(host_name, "xen") == 0 ? pvb_vm_destroy(domid, &vo, &err)
                                            : -ENOENT;
     if (rc == 0)
         return 0;

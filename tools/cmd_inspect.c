@@ -249,7 +249,8 @@ int cmd_inspect(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
     };
-    struct pvb_image_opts io = { .log = &cli_logger };
+    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION,
+                               .log = &cli_logger };
     bool json = false;
     int c;
 

@@ -12,8 +12,10 @@
 int dry_run(const struct pvb_config *cfg, const struct pvb_lifecycle_policy *p,
             bool json)
 {
-    struct pvb_image_opts io = { .log = &cli_logger };
-    struct pvb_ramdisk_opts ro = { .log = &cli_logger,
+    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION,
+                               .log = &cli_logger };
+    struct pvb_ramdisk_opts ro = { .version = PVB_RAMDISK_OPTS_VERSION,
+                                   .log = &cli_logger,
                                    .keep_compressed = cfg->ramdisk_keep_compressed };
     pvb_image *img = NULL;
     pvb_ramdisk *rd = NULL;

@@ -3,6 +3,7 @@
 #include "build/build.h"
 #include "image/features.h"
 #include "image/ramdisk.h"
+#include "util/opts.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ static int undo_after(struct build *b, int rc, pvb_error *err)
 
 int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
               const pvb_ramdisk *rd, const struct pvb_config *cfg,
-              const struct pvb_build_params *params, struct pvb_plan *plan,
+              const struct pvb_build_opts *params, struct pvb_plan *plan,
               struct pvb_build_result *result, pvb_error *err)
 {
     const struct host_ops *ops = h->ops;
@@ -49,9 +50,11 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         .host = h, .domid = domid, .plan = plan,
         .log = params ? params->log : NULL,
     };
-    struct pvb_build_params none = { 0 };
+    struct pvb_build_opts none = { 0 };
     int rc;
 
+    if ((rc = OPTS_CHECK(params, "pvb_build_opts", PVB_BUILD_OPTS_VERSION, err)) < 0)
+        return rc;
     if (!params)
         params = &none;
     if ((rc = check_guest(img, err)) < 0)

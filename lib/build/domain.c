@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The small toolstack around pvb_build: a domain from nothing to paused. */
 #include "build/build.h"
+#include "util/opts.h"
 
 #include <errno.h>
 #include <string.h>
@@ -8,11 +9,17 @@
 /* What libxl adds on top of maxmem for a PV domain (LIBXL_MAXMEM_CONSTANT). */
 #define MAXMEM_SLACK_PAGES 256
 
-int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
-                      const struct pvb_config *cfg, uint32_t backend_domid,
-                      const pvb_logger *log, struct pvb_plan *plan,
+int pvb_domain_create(pvb_host *h, const struct pvb_config *cfg,
+                      const pvb_image *img, const pvb_ramdisk *rd,
+                      struct pvb_plan *plan, const struct pvb_domain_opts *opts,
                       struct pvb_domain *dom, pvb_error *err)
 {
+    int rc = OPTS_CHECK(opts, "pvb_domain_opts", PVB_DOMAIN_OPTS_VERSION, err);
+    if (rc < 0)
+        return rc;
+    uint32_t backend_domid = opts ? opts->backend_domid : 0;
+    const pvb_logger *log = opts ? opts->log : NULL;
+
     const struct host_ops *ops = h->ops;
     uint64_t memory = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
     uint64_t maxmem = cfg->maxmem_mib ? cfg->maxmem_mib : memory;
@@ -23,7 +30,6 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
         .max_pages = maxmem * 256 + MAXMEM_SLACK_PAGES,
     };
     pvb_error ignored;
-    int rc;
 
     memset(dom, 0, sizeof *dom);
     if (maxmem < memory)
@@ -32,7 +38,8 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
     if ((rc = ops->domain_create(h, &dc, &dom->domid, err)) < 0)
         return rc;
 
-    struct pvb_build_params bp = { .backend_domid = backend_domid, .log = log };
+    struct pvb_build_opts bp = { .version = PVB_BUILD_OPTS_VERSION,
+                                 .backend_domid = backend_domid, .log = log };
     if ((rc = ops->evtchn_alloc_unbound(h, dom->domid, backend_domid,
                                         &bp.console_evtchn, err)) < 0 ||
         (rc = ops->evtchn_alloc_unbound(h, dom->domid, backend_domid,

@@ -88,7 +88,7 @@ static void zero_page(struct build *b, uint64_t pfn, pvb_error *err, int *rc)
 }
 
 int write_start_info(struct build *b, const struct pvb_config *cfg,
-                     const struct pvb_build_params *bp, xen_pfn_t shared_info_mfn,
+                     const struct pvb_build_opts *bp, xen_pfn_t shared_info_mfn,
                      pvb_error *err)
 {
     const struct pvb_plan *plan = b->plan;

@@ -9,6 +9,7 @@
 #include "image/elf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/opts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -134,7 +135,11 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
     const pvb_logger *log = opts ? opts->log : NULL;
     int rc;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_image_open_mem: out is NULL");
     *out = NULL;
+    if ((rc = OPTS_CHECK(opts, "pvb_image_opts", PVB_IMAGE_OPTS_VERSION, err)) < 0)
+        return rc;
     pvb_image *img = mem_calloc(1, sizeof *img);
     if (!img)
         return fail(err, -ENOMEM, "%s: out of memory", name);
@@ -174,7 +179,12 @@ int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
     void *data;
     size_t len;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_image_open_file: out is NULL");
     *out = NULL;
+    int vrc = OPTS_CHECK(opts, "pvb_image_opts", PVB_IMAGE_OPTS_VERSION, err);
+    if (vrc < 0)
+        return vrc;
     /* The file itself is bounded by the same cap as what it unpacks to. */
     int rc = read_whole_file(path, lim.max_output, &data, &len, err);
     if (rc < 0)

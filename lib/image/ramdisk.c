@@ -12,6 +12,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/opts.h"
 #include "image/ramdisk.h"
 
 #include <errno.h>
@@ -38,7 +39,13 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
     bool keep = opts && opts->keep_compressed;
     int rc;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_ramdisk_open_mem: out is NULL");
     *out = NULL;
+    if ((rc = OPTS_CHECK(opts, "pvb_ramdisk_opts", PVB_RAMDISK_OPTS_VERSION, err)) < 0)
+        return rc;
+    if (!data && len)
+        return fail(err, -EINVAL, "pvb_ramdisk_open_mem: data is NULL");
     if (!name)
         name = "ramdisk";
     if (len == 0)
@@ -96,7 +103,11 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
     uint64_t size;
     int fd, rc;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_ramdisk_open_file: out is NULL");
     *out = NULL;
+    if ((rc = OPTS_CHECK(opts, "pvb_ramdisk_opts", PVB_RAMDISK_OPTS_VERSION, err)) < 0)
+        return rc;
     if (!path)
         return fail(err, -EINVAL, "pvb_ramdisk_open_file: no path");
     rc = open_regular_file(path, lim.max_output, &fd, &size, err);

@@ -8,6 +8,7 @@
  */
 #include "util/alloc.h"
 #include "toolstack/lifecycle_internal.h"
+#include "util/opts.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -42,9 +43,16 @@ static void quiet_progress(struct xentoollog_logger *l, const char *context,
 static void quiet_destroy(struct xentoollog_logger *l) { (void)l; }
 static xentoollog_logger quiet_logger = { quiet_vmessage, quiet_progress, quiet_destroy };
 
-int pvb_lifecycle_open(const pvb_logger *log, pvb_lifecycle **out, pvb_error *err)
+int pvb_lifecycle_open(const struct pvb_lifecycle_opts *opts,
+                       pvb_lifecycle **out, pvb_error *err)
 {
+    if (!out)
+        return fail(err, -EINVAL, "pvb_lifecycle_open: out is NULL");
     *out = NULL;
+    int vrc = OPTS_CHECK(opts, "pvb_lifecycle_opts", PVB_LIFECYCLE_OPTS_VERSION, err);
+    if (vrc < 0)
+        return vrc;
+    const pvb_logger *log = opts ? opts->log : NULL;
     if (access(PRIVCMD, F_OK) != 0)
         return fail(err, -ENOENT, "no Xen here (%s is missing): domains, their "
                     "names and consoles live on a Xen dom0", PRIVCMD);

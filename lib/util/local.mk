@@ -3,5 +3,6 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/alloc.c %reldir%/alloc.h \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/file.c %reldir%/file.h \
+	%reldir%/opts.c %reldir%/opts.h \
 	%reldir%/xenstored.c %reldir%/xenstored.h \
 	%reldir%/xenabi.h

@@ -60,7 +60,7 @@ int main(void)
     pvb_config_set_string(&cfg.cmdline, "console=hvc0 loglevel=8 ignore_loglevel", &err);
     struct pvb_plan plan;
     struct pvb_domain dom;
-    int rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    int rc = pvb_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     if (!ok(rc == 0, "build Debian's kernel, 256 MiB, on sim"))
         diag("%s", err.msg);
     if (rc == 0) {
@@ -133,7 +133,7 @@ int main(void)
 
     /* Too little memory: a clear error, no domain, no frame kept. */
     cfg.memory_mib = 64;
-    rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    rc = pvb_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     ok(rc < 0, "64 MiB is too small for the kernel + ramdisk: %s", err.msg);
     ok(strstr(err.msg, "MiB") != NULL, "the error names the memory size");
 

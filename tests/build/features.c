@@ -35,7 +35,7 @@ static int build(pvb_host *h, const char *feat, pvb_error *err)
         return err->code = -EINVAL;
     pvb_config_init(&cfg);
     cfg.memory_mib = 64;
-    int rc = pvb_domain_create(h, img, NULL, &cfg, 0, NULL, &plan, &dom, err);
+    int rc = pvb_domain_create(h, &cfg, img, NULL, &plan, NULL, &dom, err);
     if (rc == 0)
         pvb_domain_destroy(h, dom.domid, err);
     pvb_image_close(img);

@@ -61,7 +61,7 @@ static struct pvb_config cfg;
 static int create(pvb_host *h, struct pvb_domain *dom, pvb_error *err)
 {
     struct pvb_plan plan;
-    return pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, dom, err);
+    return pvb_domain_create(h, &cfg, img, rd, &plan, NULL, dom, err);
 }
 
 static void host_ops(pvb_host *h)
@@ -173,12 +173,12 @@ static int whole_run(const char *cfg_path, pvb_error *err, char *why, size_t len
     int rc;
 
     pvb_config_init(&c);
-    if ((rc = pvb_config_read_xl(&c, cfg_path, NULL, 0, NULL, err)) < 0 ||
+    if ((rc = pvb_config_read_xl(&c, cfg_path, NULL, err)) < 0 ||
         (rc = pvb_image_open_mem("kernel", elf, elf_len, NULL, &im, err)) < 0 ||
         (rc = pvb_ramdisk_open_mem("ramdisk", pvb_ramdisk_data(rd),
                                    pvb_ramdisk_size(rd), NULL, &r, err)) < 0 ||
         (rc = pvb_host_sim_open(&so, &h, err)) < 0 ||
-        (rc = pvb_domain_create(h, im, r, &c, 0, NULL, &plan, &dom, err)) < 0 ||
+        (rc = pvb_domain_create(h, &c, im, r, &plan, NULL, &dom, err)) < 0 ||
         (rc = pvb_verify(h, dom.domid, pvb_image_guest(im), &rep, err)) < 0) {
         /* rc and err say what failed first */
     }

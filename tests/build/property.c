@@ -18,7 +18,7 @@ static int build_and_verify(pvb_host *h, pvb_image *img, pvb_ramdisk *rd,
     struct pvb_verify_report rep;
     pvb_error err = { 0 };
 
-    if (pvb_domain_create(h, img, rd, cfg, 0, NULL, &plan, &dom, &err) < 0) {
+    if (pvb_domain_create(h, cfg, img, rd, &plan, NULL, &dom, &err) < 0) {
         ok(0, "%s: build: %s", what, err.msg);
         return -1;
     }
@@ -102,8 +102,7 @@ int main(void)
                                             rd ? pvb_ramdisk_size(rd) : 0, &plan, &err);
                     if (prc == -ENOSPC) {
                         struct pvb_domain dom;
-                        int rc = pvb_domain_create(h, kernels[k], rd, &cfg, 0, NULL,
-                                                   &plan, &dom, &err);
+                        int rc = pvb_domain_create(h, &cfg, kernels[k], rd, &plan, NULL, &dom, &err);
                         ok(rc < 0 && memory[m] <= 64, "%s: refused: %s", what, err.msg);
                     } else {
                         build_and_verify(h, kernels[k], rd, &cfg, what);

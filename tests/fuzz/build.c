@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     const struct pvb_limits lim = { .max_output = fuzz_output_cap(size) };
-    struct pvb_image_opts io = { .limits = lim, .log = &fuzz_logger };
+    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION, .limits = lim, .log = &fuzz_logger };
     pvb_image *img = NULL;
     pvb_ramdisk *rd = NULL;
     pvb_host *h = NULL;
@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto out;
     }
     if (rd_len) {
-        struct pvb_ramdisk_opts ro = { .limits = lim, .log = &fuzz_logger,
+        struct pvb_ramdisk_opts ro = { .version = PVB_RAMDISK_OPTS_VERSION, .limits = lim, .log = &fuzz_logger,
                                        .keep_compressed = hdr[15] & 1 };
         rc = pvb_ramdisk_open_mem("fuzz-ramdisk", data + k_len, rd_len, &ro,
                                   &rd, &err);
@@ -134,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     static struct pvb_plan plan;
     struct pvb_domain dom;
-    rc = pvb_domain_create(h, img, rd, &cfg, 0, &fuzz_logger, &plan, &dom, &err);
+    rc = pvb_domain_create(h, &cfg, img, rd, &plan, &(struct pvb_domain_opts){ .version = PVB_DOMAIN_OPTS_VERSION, .log = &fuzz_logger }, &dom, &err);
     if (rc < 0) {
         fuzz_check_error("pvb_domain_create", rc, &err, NULL);
         check_clean(h, 1, "failed create");

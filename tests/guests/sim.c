@@ -422,7 +422,7 @@ static void run(pvb_host *h, const struct scenario *s)
     cfg.p2m_vaddr = s->p2m_vaddr;
     pvb_config_set_string(&cfg.cmdline, s->cmdline, &err);
 
-    int rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    int rc = pvb_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     if (!ok(rc == 0, "%s: build %s, %" PRIu64 " MiB", s->what, s->image, s->memory_mib)) {
         diag("%s", err.msg);
         goto out;
