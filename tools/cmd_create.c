@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild create: build a domain from a kernel (and an xl config file). */
 #include "cli.h"
+#include "prepare.h"
 #include "create_vm.h"
 #include "json.h"
 #include "report.h"
@@ -97,8 +98,6 @@ static int apply_options(const struct create_opts *o, struct pvb_config *cfg,
         cfg->maxmem_mib = o->maxmem;
     if (o->has_vcpus)
         cfg->vcpus = (unsigned)o->vcpus;
-    if (o->ramdisk_compressed)
-        cfg->ramdisk_keep_compressed = true;
     if (o->p2m && (rc = pvb_p2m_parse(o->p2m, &cfg->p2m, &cfg->p2m_vaddr, err)) < 0)
         return rc;
     if ((o->on_poweroff &&
@@ -130,7 +129,7 @@ static void print_text(const char *host, const struct pvb_domain *dom,
                        const struct pvb_verify_report *rep)
 {
     printf("domain %u built on the %s host\n\n", dom->domid, host);
-    pvb_plan_print_text(plan, stdout);
+    pvb_plan_print_text(plan, stdout, NULL);
     printf("\nmachine frames: xenstore ring 0x%" PRIx64 ", console ring 0x%"
            PRIx64 ", top-level table mfn 0x%" PRIx64 ", shared_info mfn 0x%" PRIx64
            "\nevent channels: store %u, console %u\n",
@@ -239,43 +238,36 @@ static int start_domain(pvb_host *host, const struct create_opts *o,
 static int build_and_report(const struct create_opts *o, const char *host_name,
                             const struct pvb_config *cfg, uint32_t *domid_out)
 {
-    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION,
-                               .log = &cli_logger };
-    struct pvb_ramdisk_opts ro = { .version = PVB_RAMDISK_OPTS_VERSION,
-                                   .log = &cli_logger,
-                                   .keep_compressed = cfg->ramdisk_keep_compressed };
     struct pvb_domain_opts dopts = PVB_DOMAIN_OPTS_INIT;
-    dopts.log = &cli_logger;
     bool on_xen = strcmp(host_name, "xen") == 0;
-    pvb_image *img = NULL;
-    pvb_ramdisk *rd = NULL;
+    struct prepared pr = { 0 };
     pvb_host *host = NULL;
     pvb_error err = { 0 };
-    struct pvb_plan plan;
     struct pvb_domain dom = { 0 };
-    struct pvb_verify_report rep;
+    struct pvb_verify_report *rep = NULL;
     bool keep = false;
     int status = 1;
 
-    if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0 ||
-        (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) ||
-        pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
-        pvb_domain_create(host, cfg, img, rd, &plan, &dopts, &dom, &err) < 0) {
+    dopts.log = &cli_logger;
+    if (prepare(cfg, o->ramdisk_compressed, &pr) != 0)
+        goto out;
+    if (pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
+        pvb_domain_create(host, cfg, pr.img, pr.rd, pr.plan, &dopts, &dom, &err) < 0) {
         cli_error("%s", err.msg);
         goto out;
     }
     if (!o->no_verify) {
-        if (pvb_verify(host, dom.domid, pvb_image_guest(img), &rep, &err) < 0) {
+        if (pvb_verify(host, dom.domid, pvb_image_guest(pr.img), &rep, &err) < 0) {
             cli_error("verify: %s", err.msg);
             goto out;
         }
     }
     if (o->json)
-        print_json(host_name, &dom, cfg, &plan, o->no_verify ? NULL : &rep);
+        print_json(host_name, &dom, cfg, pr.plan, rep);
     else if (!o->quiet)
-        print_text(host_name, &dom, &plan, o->no_verify ? NULL : &rep);
+        print_text(host_name, &dom, pr.plan, rep);
     fflush(stdout);
-    if (!o->no_verify && !rep.ok) {
+    if (rep && !rep->ok) {
         cli_error("domain %u failed verification%s", dom.domid,
                   on_xen ? "; destroyed it" : "");
         goto out;
@@ -298,8 +290,8 @@ out:
     if (dom.domid && !keep)
         pvb_domain_destroy(host, dom.domid, &err);
     pvb_host_close(host);
-    pvb_ramdisk_close(rd);
-    pvb_image_close(img);
+    pvb_free(rep);
+    prepared_free(&pr);
     return status;
 }
 
@@ -478,7 +470,7 @@ int cmd_create(int argc, char **argv)
         goto out;
     }
     if (o.dry_run) {
-        status = dry_run(&cfg, &policy, o.json);
+        status = dry_run(&cfg, &policy, o.ramdisk_compressed, o.json);
         goto out;
     }
     const char *host = pick_host(o.host, o.quiet);

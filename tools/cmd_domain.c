@@ -52,7 +52,7 @@ int cmd_verify(int argc, char **argv)
     pvb_image *img = NULL;
     pvb_host *host = NULL;
     pvb_error err;
-    struct pvb_verify_report rep;
+    struct pvb_verify_report *rep = NULL;
     int status = 1;
     if ((kernel && pvb_image_open_file(kernel, &io, &img, &err) < 0) ||
         pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
@@ -65,15 +65,16 @@ int cmd_verify(int argc, char **argv)
         json_start(&j, stdout);
         json_object(&j, NULL);
         json_uint(&j, "domid", domid);
-        report_verify_json(&j, &rep);
+        report_verify_json(&j, rep);
         json_object_end(&j);
         json_finish(&j);
     } else {
         printf("domain %u\n", domid);
-        report_verify_text(&rep);
+        report_verify_text(rep);
     }
-    status = rep.ok ? 0 : 1;
+    status = rep->ok ? 0 : 1;
 out:
+    pvb_free(rep);
     pvb_host_close(host);
     pvb_image_close(img);
     return status;

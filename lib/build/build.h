@@ -75,7 +75,7 @@ void window_free(struct pfn_window *w);
 /* load.c: kernel segments, ramdisk, start_info, rings, stack */
 int load_kernel(struct build *b, const pvb_image *img, pvb_error *err);
 int load_ramdisk(struct build *b, const pvb_ramdisk *rd, pvb_error *err);
-int write_start_info(struct build *b, const struct pvb_config *cfg,
+int write_start_info(struct build *b,
                      const struct pvb_build_opts *bp, xen_pfn_t shared_info_mfn,
                      pvb_error *err);
 

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PVBUILD_TOOLS_PREPARE_H
+#define PVBUILD_TOOLS_PREPARE_H
+
+#include <stdbool.h>
+#include "pvbuild.h"
+
+struct prepared {
+    pvb_image *img;
+    pvb_ramdisk *rd;             /* NULL without a ramdisk */
+    struct pvb_plan *plan;
+};
+
+/* Open cfg's kernel and ramdisk and plan them; 1 (said why) on failure. */
+int prepare(const struct pvb_config *cfg, bool keep_compressed,
+            struct prepared *p);
+void prepared_free(struct prepared *p);
+
+#endif
