@@ -183,6 +183,8 @@ int ramdisk_copy(const pvb_ramdisk *rd, void *dst, pvb_error *err)
 const void *pvb_ramdisk_data(const pvb_ramdisk *rd)
 {
     pvb_ramdisk *w = (pvb_ramdisk *)rd;
+    if (!w)
+        return NULL;
     if (!w->data && w->fd >= 0) {
         void *buf = w->size <= SIZE_MAX ? mem_malloc((size_t)w->size) : NULL;
         if (!buf || ramdisk_copy(w, buf, NULL) < 0) {
@@ -193,7 +195,11 @@ const void *pvb_ramdisk_data(const pvb_ramdisk *rd)
     }
     return w->data;
 }
-uint64_t pvb_ramdisk_size(const pvb_ramdisk *rd) { return rd->size; }
-uint64_t pvb_ramdisk_file_size(const pvb_ramdisk *rd) { return rd->file_size; }
-enum pvb_compression pvb_ramdisk_compression(const pvb_ramdisk *rd) { return rd->compression; }
-bool pvb_ramdisk_decompressed(const pvb_ramdisk *rd) { return rd->decompressed; }
+/* A NULL ramdisk is no ramdisk: 0 bytes, not compressed. */
+uint64_t pvb_ramdisk_size(const pvb_ramdisk *rd) { return rd ? rd->size : 0; }
+uint64_t pvb_ramdisk_file_size(const pvb_ramdisk *rd) { return rd ? rd->file_size : 0; }
+enum pvb_compression pvb_ramdisk_compression(const pvb_ramdisk *rd)
+{
+    return rd ? rd->compression : PVB_COMP_NONE;
+}
+bool pvb_ramdisk_decompressed(const pvb_ramdisk *rd) { return rd && rd->decompressed; }
