@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "pvbuild.h"
+#include "plan_copy.h"
 #include "proxy_host.h"
 #include "pvbuild.h"
 #include "proxy_host.h"
@@ -138,7 +139,9 @@ int main(int argc, char **argv)
         }
         heap_now = heap_peak = 0;
         double t = now();
-        int rc = pvb_build(&px.base, domid, img, NULL, &cfg, NULL, &plan, &res, &err);
+        int rc = test_plan_make(pvb_image_guest(img), &cfg, 0, &plan, &err);
+        if (rc == 0)
+            rc = pvb_build(&px.base, domid, img, NULL, &plan, NULL, &res, &err);
         t = now() - t;
         if (rc < 0)
             printf("%6" PRIu64 "GiB build failed: %s\n", gib[i], err.msg);

@@ -6,7 +6,30 @@
  * Conventions: every function that can fail returns 0 or a negative errno
  * value and, when `err` is not NULL, fills it with a one-line message that
  * names the file, the field and the limit.  The library never prints: it
- * reports warnings and progress through the caller's pvb_logger.
+ * reports warnings and progress through the caller's pvb_logger, which
+ * comes in one way only: the `log` member of the call's options struct.
+ *
+ * Options structs open with `unsigned int version`; initialise them with
+ * their PVB_*_OPTS_INIT (struct pvb_image_opts o = PVB_IMAGE_OPTS_INIT;,
+ * a designated initialiser, so -Wmissing-field-initializers stays quiet)
+ * and set the fields you need.  A NULL options pointer means all
+ * defaults; a version the library does not know (0, or newer than it)
+ * fails with -EINVAL.  Arguments come in one order: the object acted on
+ * and the inputs, the options, the outputs, and `err` last.
+ *
+ * Ownership: what the library allocates for the caller (the plan of
+ * pvb_plan_make, the report of pvb_verify, pvb_decompress's buffer) is
+ * released with pvb_free; read their fields, but never allocate, copy or
+ * embed those structs: fields are only ever appended, so their size may
+ * grow.  The small result structs the caller provides (pvb_build_result,
+ * pvb_domain, pvb_domain_state) are frozen and end in `reserved` words the
+ * library zeroes.  Handles (pvb_image, pvb_ramdisk, pvb_host, ...) have
+ * their own close functions.
+ *
+ * Thread safety: distinct objects may be used from different threads at
+ * once; one object (a host, an image, ...) from one thread at a time.
+ * pvb_version, pvb_*_name, pvb_compression_sniff and pvb_free are safe
+ * from anywhere.
  */
 #ifndef PVBUILD_H
 #define PVBUILD_H
@@ -15,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <xen/elfnote.h>      /* note types are Xen's XEN_ELFNOTE_* */
 
 #include "pvbuild/version.h"   /* PVB_VERSION_MAJOR/MINOR/PATCH, _NUMBER */
 
@@ -53,6 +78,9 @@ typedef struct pvb_logger {
  */
 const char *pvb_version(void);
 
+/* Release what the library allocated for the caller; NULL is ignored. */
+void pvb_free(void *p);
+
 /* --------------------------------------------------------- decompression */
 
 enum pvb_compression {
@@ -87,7 +115,8 @@ enum pvb_compression pvb_compression_sniff(const void *data, size_t len);
  * Opening an image and building a domain report each phase's duration
  * through the logger at PVB_LOG_INFO as "timing: NAME SECONDS s" (names:
  * read, cache (look-up), decompress or copy, elf, cache-write,
- * domain-create, plan, populate, load, start-info, tables, boot).  This reads such a message back: 0 with the
+ * domain-create, checks, populate, load, start-info, tables, boot).
+ * This reads such a message back: 0 with the
  * name (NUL-terminated, fitting name_len) and seconds, or -1 if the
  * message is no timing.
  */
@@ -95,7 +124,8 @@ int pvb_timing_parse(const char *message, char *name, size_t name_len,
                      double *seconds);
 
 /*
- * Decompress a whole stream into a new malloc'd buffer (*out, *out_len).
+ * Decompress a whole stream into a new buffer (*out, *out_len; release it
+ * with pvb_free).
  * Output beyond limits->max_output is never written: the call fails with
  * -EFBIG as soon as the cap is reached.  `what` names the input in errors.
  */
@@ -197,6 +227,16 @@ static inline bool pvb_guest_has_note(const struct pvb_guest *g, unsigned type)
 /* The value of a string note (GUEST_OS, FEATURES, ...); NULL for other types. */
 const char *pvb_guest_note_string(const struct pvb_guest *g, unsigned type);
 
+/*
+ * The value of a numeric note (`type` is a XEN_ELFNOTE_* of <xen/elfnote.h>:
+ * ENTRY, HYPERCALL_PAGE, VIRT_BASE, PADDR_OFFSET, HV_START_LOW,
+ * L1_MFN_VALID (its mask), SUSPEND_CANCEL, INIT_P2M, MOD_START_PFN,
+ * SUPPORTED_FEATURES, PHYS32_ENTRY) into *value: 0; -ENOENT when the
+ * kernel has no such note (*value 0); -EINVAL when type is not a numeric
+ * note or an argument is NULL.
+ */
+int pvb_guest_note_value(const struct pvb_guest *g, unsigned type, uint64_t *value);
+
 typedef struct pvb_image pvb_image;
 
 /*
@@ -213,13 +253,16 @@ typedef struct pvb_image pvb_image;
 #define PVB_DEFAULT_CACHE_DIR "/var/cache/pvbuild"
 #define PVB_DEFAULT_CACHE_MAX (UINT64_C(512) << 20)   /* 512 MiB */
 
+#define PVB_IMAGE_OPTS_VERSION 1
 struct pvb_image_opts {
+    unsigned int version;        /* PVB_IMAGE_OPTS_VERSION */
     struct pvb_limits limits;    /* zeros: the defaults */
     const pvb_logger *log;       /* warnings (skipped notes, ...) */
     const char *cache_dir;       /* NULL: no cache (the CLI's default is
                                     PVB_DEFAULT_CACHE_DIR) */
     uint64_t cache_max_bytes;    /* 0: PVB_DEFAULT_CACHE_MAX */
 };
+#define PVB_IMAGE_OPTS_INIT { .version = PVB_IMAGE_OPTS_VERSION }
 
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
                         pvb_image **out, pvb_error *err);
@@ -229,6 +272,7 @@ int pvb_image_open_mem(const char *name, const void *data, size_t len,
                        pvb_error *err);
 void pvb_image_close(pvb_image *img);
 
+/* The guest's description, owned by img: valid until pvb_image_close. */
 const struct pvb_guest *pvb_image_guest(const pvb_image *img);
 const char *pvb_image_name(const pvb_image *img);
 /* The whole (decompressed) ELF. */
@@ -240,11 +284,14 @@ const void *pvb_image_segment_data(const pvb_image *img, size_t i);
 
 typedef struct pvb_ramdisk pvb_ramdisk;
 
+#define PVB_RAMDISK_OPTS_VERSION 1
 struct pvb_ramdisk_opts {
+    unsigned int version;        /* PVB_RAMDISK_OPTS_VERSION */
     struct pvb_limits limits;
     bool keep_compressed;        /* load a gzip ramdisk as it is */
     const pvb_logger *log;
 };
+#define PVB_RAMDISK_OPTS_INIT { .version = PVB_RAMDISK_OPTS_VERSION }
 
 /*
  * A ramdisk file that is not gunzipped is not read here: its size comes
@@ -278,7 +325,9 @@ enum pvb_p2m_placement {
 
 /*
  * What to build.  Strings are malloc'd and owned by the config
- * (pvb_config_free releases them); zero numbers mean "the default".
+ * (pvb_config_free releases them); zero numbers mean "the default",
+ * resolved in one place (lib/config) for the plan, the build and
+ * pvb_domain_create alike.
  */
 struct pvb_config {
     char *name;
@@ -291,7 +340,6 @@ struct pvb_config {
     unsigned max_vcpus;          /* 0: vcpus */
     enum pvb_p2m_placement p2m;
     uint64_t p2m_vaddr;          /* with PVB_P2M_ADDRESS */
-    bool ramdisk_keep_compressed;
     /* xl's on_poweroff, on_reboot, on_watchdog, on_crash as written (or
      * NULL); pvb_lifecycle_policy_from_config (pvbuild/lifecycle.h)
      * reads them. */
@@ -300,6 +348,15 @@ struct pvb_config {
 
 void pvb_config_init(struct pvb_config *cfg);
 void pvb_config_free(struct pvb_config *cfg);
+/*
+ * Check a config as every later step will: maxmem (0: memory) not below
+ * memory (0: PVB_DEFAULT_MEMORY_MIB), memory within
+ * PVB_PLAN_MAX_MEMORY_MIB, vcpus (0: 1) not above max_vcpus (0: vcpus),
+ * a known P->M placement.  pvb_plan_make, pvb_build's plan and
+ * pvb_domain_create refuse exactly what this refuses, with its message.
+ */
+int pvb_config_check(const struct pvb_config *cfg, pvb_error *err);
+
 /* Replace a string field (copying value; NULL clears it). */
 int pvb_config_set_string(char **field, const char *value, pvb_error *err);
 
@@ -311,16 +368,24 @@ int pvb_config_set_string(char **field, const char *value, pvb_error *err);
 int pvb_p2m_parse(const char *text, enum pvb_p2m_placement *mode,
                   uint64_t *vaddr, pvb_error *err);
 
+#define PVB_XL_OPTS_VERSION 1
+struct pvb_xl_opts {
+    unsigned int version;             /* PVB_XL_OPTS_VERSION */
+    const char *const *overrides;     /* "KEY=VALUE", nr_overrides of them */
+    size_t nr_overrides;
+    const pvb_logger *log;
+};
+#define PVB_XL_OPTS_INIT { .version = PVB_XL_OPTS_VERSION }
+
 /*
  * Read an xl domain config file (xl.cfg(5)) with Xen's libxlutil into cfg.
- * `overrides` are "KEY=VALUE" strings applied after the file, as with
+ * opts->overrides are "KEY=VALUE" strings applied after the file, as with
  * `xl create FILE KEY=VALUE...`.  Relative kernel/ramdisk paths are taken
  * relative to the file's directory.  Keys pvbuild does not act on are
- * reported in one warning through `log`.
+ * reported in one warning through opts->log.
  */
 int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
-                       const char *const *overrides, size_t nr_overrides,
-                       const pvb_logger *log, pvb_error *err);
+                       const struct pvb_xl_opts *opts, pvb_error *err);
 
 
 /* ------------------------------------------------------------------ hosts */
@@ -603,6 +668,7 @@ struct pvb_plan_vcpu {
 };
 
 #define PVB_PLAN_MAX_WARNINGS 4
+#define PVB_PLAN_CMDLINE_MAX 1024     /* start_info's cmd_line (MAX_GUEST_CMDLINE) */
 
 /* The largest memory whose x86_64 P->M list fits one 512 GiB slot: 256 TiB. */
 #define PVB_PLAN_MAX_MEMORY_MIB (UINT64_C(1) << 28)
@@ -637,19 +703,33 @@ struct pvb_plan {
 
     unsigned nr_warnings;
     char warnings[PVB_PLAN_MAX_WARNINGS][PVB_ERROR_MAX];
+
+    /* What the plan was made for: pvb_build refuses another kernel or
+     * ramdisk size. */
+    uint64_t ramdisk_size;
+    uint64_t kernel_elf_size;     /* pvb_guest.elf_size */
+    uint64_t kernel_entry;        /* pvb_guest.entry */
+    uint64_t kernel_virt_kend;    /* pvb_guest.virt_kend */
+    /* The config's values, defaults applied (see pvb_config_check). */
+    uint64_t maxmem_mib;
+    unsigned vcpus, max_vcpus;
+    char cmdline[PVB_PLAN_CMDLINE_MAX];   /* what start_info gets */
+    /* New fields go here: the plan is the library's to allocate. */
 };
 
 /*
  * Plan the layout of guest `g` with memory and P->M placement from `cfg`
- * and a ramdisk of `ramdisk_size` bytes as it will be loaded (0: none).
- * Returns 0, or a negative errno with `err` filled (the plan's contents
- * are then unspecified): -EINVAL for a guest description or P->M
- * placement that cannot work, -ERANGE when the initial mapping would run
- * past the end of its address range, -ENOSPC when the layout needs more
- * pages than the guest's memory.
+ * and a ramdisk of `ramdisk_size` bytes as it will be loaded (0: none)
+ * into a new plan *out (release it with pvb_free; NULL on failure).
+ * The config is checked first, as pvb_config_check does, so a config the
+ * build would refuse is refused here with the same message.  Returns 0,
+ * or a negative errno with `err` filled: -EINVAL for a config, guest
+ * description or P->M placement that cannot work, -ERANGE when the
+ * initial mapping would run past the end of its address range, -ENOSPC
+ * when the layout needs more pages than the guest's memory.
  */
 int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
-                  uint64_t ramdisk_size, struct pvb_plan *plan,
+                  uint64_t ramdisk_size, struct pvb_plan **out,
                   pvb_error *err);
 
 /*
@@ -665,53 +745,81 @@ const struct pvb_plan_segment *pvb_plan_segment(const struct pvb_plan *plan,
                                                 enum pvb_plan_seg_kind kind);
 
 /* Human-readable table, and one JSON object (hex numbers as "0x..."). */
-int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f);
-int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f);
+int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f, pvb_error *err);
+int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f, pvb_error *err);
 
 /* ---------------------------------------------------------------- builder */
 
-struct pvb_build_params {
+#define PVB_BUILD_OPTS_VERSION 1
+struct pvb_build_opts {
+    unsigned int version;        /* PVB_BUILD_OPTS_VERSION */
     uint32_t console_evtchn;     /* the domain's ports for its console ... */
     uint32_t store_evtchn;       /* ... and xenstore rings */
     uint32_t backend_domid;      /* the domain running both backends (grants) */
     const pvb_logger *log;
 };
+#define PVB_BUILD_OPTS_INIT { .version = PVB_BUILD_OPTS_VERSION }
 
 struct pvb_build_result {
     uint64_t console_mfn, store_mfn;   /* for xenconsoled / xenstored */
     uint64_t l4_mfn;                   /* the pinned top-level table */
     uint64_t shared_info_mfn;
+    uint64_t reserved[4];              /* zeroed; room to grow */
 };
 
 /*
- * Build the guest in `domid`, an empty domain on host `h`: plan the layout
- * (into *plan, which the caller provides), populate memory, write the P->M
- * list, kernel, ramdisk, start_info, rings, page tables, pin them, and set
- * vCPU 0.  On failure everything the build did is undone: every frame it
- * populated is given back and every mapping it made is gone.  The domain
- * itself stays (the caller created it; pvb_domain_create destroys it).
+ * Build exactly `plan` (made by pvb_plan_make for this image and this
+ * ramdisk's size; a plan for another is refused with -EINVAL) in `domid`
+ * on host `h`: populate memory, write the P->M list, kernel, ramdisk,
+ * start_info, rings, page tables, pin them, and set vCPU 0.  The domain
+ * must exist and be empty (no pages yet), have max_pages >= the plan's
+ * nr_pages, at least one vCPU, and an address size unset or 64; a missing
+ * precondition fails before anything is done, saying which ("domain 7
+ * already has 65536 pages: pvb_build needs an empty domain").  On failure
+ * everything the build did is undone: every frame it populated is given
+ * back and every mapping it made is gone.  The domain itself stays (the
+ * caller created it; pvb_domain_create destroys it).
  */
 int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
-              const pvb_ramdisk *rd, const struct pvb_config *cfg,
-              const struct pvb_build_params *params, struct pvb_plan *plan,
+              const pvb_ramdisk *rd, const struct pvb_plan *plan,
+              const struct pvb_build_opts *opts,
               struct pvb_build_result *result, pvb_error *err);
+
+#define PVB_DOMAIN_OPTS_VERSION 1
+struct pvb_domain_opts {
+    unsigned int version;            /* PVB_DOMAIN_OPTS_VERSION */
+    uint32_t backend_domid;          /* runs the console and store backends */
+    struct pvb_ramdisk_opts ramdisk; /* for a ramdisk opened from cfg->ramdisk */
+    struct pvb_image_opts image;     /* for a kernel opened from cfg->kernel */
+    const pvb_logger *log;
+};
+#define PVB_DOMAIN_OPTS_INIT { .version = PVB_DOMAIN_OPTS_VERSION, \
+    .ramdisk = PVB_RAMDISK_OPTS_INIT, .image = PVB_IMAGE_OPTS_INIT }
 
 struct pvb_domain {
     uint32_t domid;
     uint32_t console_evtchn, store_evtchn;
     struct pvb_build_result build;
+    uint64_t reserved[4];              /* zeroed; room to grow */
 };
 
 /*
  * The small toolstack: create a domain for cfg (max vCPUs, max memory),
- * allocate its console and xenstore event channels for backend_domid,
- * build it, and leave it paused.  Any failure destroys the domain; should
- * that fail too, the error says so and dom->domid names the domain left
- * (else it is 0), for the caller to destroy.
+ * allocate its console and xenstore event channels for
+ * opts->backend_domid, build it, and leave it paused.  img NULL: the
+ * kernel is opened from cfg->kernel (with opts->image); rd NULL: the
+ * ramdisk from cfg->ramdisk if it is set (with opts->ramdisk).  An img or
+ * rd given while cfg->kernel / cfg->ramdisk names another file is refused
+ * (-EINVAL, both named).  plan NULL: made here; given, it is built as it
+ * is (so a plan printed by a dry run is the one built).  Any failure
+ * destroys the domain; should that fail too, the error says so and
+ * dom->domid names the domain left (else it is 0), for the caller to
+ * destroy.
  */
-int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
-                      const struct pvb_config *cfg, uint32_t backend_domid,
-                      const pvb_logger *log, struct pvb_plan *plan,
+int pvb_domain_create(pvb_host *h, const struct pvb_config *cfg,
+                      const pvb_image *img, const pvb_ramdisk *rd,
+                      const struct pvb_plan *plan,
+                      const struct pvb_domain_opts *opts,
                       struct pvb_domain *dom, pvb_error *err);
 int pvb_domain_destroy(pvb_host *h, uint32_t domid, pvb_error *err);
 int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err);
@@ -728,6 +836,7 @@ struct pvb_domain_state {
     uint64_t nr_pages, max_pages;
     bool paused, shutdown, dying;
     unsigned shutdown_reason;    /* SHUTDOWN_* (xen/sched.h) when shutdown */
+    uint64_t reserved[4];        /* zeroed; room to grow */
 };
 
 int pvb_domain_state(pvb_host *h, uint32_t domid, struct pvb_domain_state *st,
@@ -744,6 +853,7 @@ struct pvb_verify_check {
     char detail[PVB_VERIFY_DETAIL_MAX];   /* what was found (always filled) */
 };
 
+/* Allocated by pvb_verify, released with pvb_free; fields are appended only. */
 struct pvb_verify_report {
     bool ok;                              /* every check passed */
     unsigned nr_checks;
@@ -755,11 +865,12 @@ struct pvb_verify_report {
  * context, its page tables from cr3, start_info, the P->M list — and check
  * the PV boot ABI.  Independent of the layout and build code.  `guest`
  * (optional) adds the checks against the kernel's notes (entry, INIT_P2M).
- * Returns 0 when the checks ran (report->ok tells the verdict), negative
- * when the domain could not be read.
+ * Returns 0 when the checks ran ((*out)->ok tells the verdict; release
+ * *out with pvb_free), negative when the domain could not be read (*out
+ * is then NULL).
  */
 int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
-               struct pvb_verify_report *report, pvb_error *err);
+               struct pvb_verify_report **out, pvb_error *err);
 
 #ifdef __cplusplus
 }

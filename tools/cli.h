@@ -19,6 +19,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern pvb_logger cli_logger;
 /* Host options carrying cli_logger. */
 extern const struct pvb_host_opts cli_host_opts;
+/* Options of the lifecycle calls: the CLI's logger. */
+extern const struct pvb_lifecycle_opts cli_lifecycle_opts;
 extern int cli_verbosity;
 
 /* Parse a byte count with an optional K/M/G/T suffix (binary). */

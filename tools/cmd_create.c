@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild create: build a domain from a kernel (and an xl config file). */
 #include "cli.h"
+#include "prepare.h"
 #include "create_vm.h"
 #include "json.h"
 #include "report.h"
@@ -105,8 +106,6 @@ static int apply_options(const struct create_opts *o, struct pvb_config *cfg,
         cfg->maxmem_mib = o->maxmem;
     if (o->has_vcpus)
         cfg->vcpus = (unsigned)o->vcpus;
-    if (o->ramdisk_compressed)
-        cfg->ramdisk_keep_compressed = true;
     if (o->p2m && (rc = pvb_p2m_parse(o->p2m, &cfg->p2m, &cfg->p2m_vaddr, err)) < 0)
         return rc;
     if ((o->on_poweroff &&
@@ -138,7 +137,7 @@ static void print_text(const char *host, const struct pvb_domain *dom,
                        const struct pvb_verify_report *rep)
 {
     printf("domain %u built on the %s host\n\n", dom->domid, host);
-    pvb_plan_print_text(plan, stdout);
+    pvb_plan_print_text(plan, stdout, NULL);
     printf("\nmachine frames: xenstore ring 0x%" PRIx64 ", console ring 0x%"
            PRIx64 ", top-level table mfn 0x%" PRIx64 ", shared_info mfn 0x%" PRIx64
            "\nevent channels: store %u, console %u\n",
@@ -270,60 +269,51 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
     if (o->timings)
         timings_init(&tm, &cli_logger);
     const pvb_logger *log = o->timings ? &tm.log : &cli_logger;
-    struct pvb_image_opts io = { .log = log, .cache_dir = cache_dir(o) };
-    struct pvb_ramdisk_opts ro = { .log = log,
-                                   .keep_compressed = cfg->ramdisk_keep_compressed };
+    struct prepare_opts po = {
+        .keep_compressed = o->ramdisk_compressed, .log = log,
+        .cache_dir = cache_dir(o), .tm = &tm,
+    };
+    struct pvb_domain_opts dopts = PVB_DOMAIN_OPTS_INIT;
     bool on_xen = strcmp(host_name, "xen") == 0;
-    pvb_image *img = NULL;
-    pvb_ramdisk *rd = NULL;
+    struct prepared pr = { 0 };
     pvb_host *host = NULL;
     pvb_error err = { 0 };
-    struct pvb_plan plan;
     struct pvb_domain dom = { 0 };
-    struct pvb_verify_report rep;
+    struct pvb_verify_report *rep = NULL;
     bool keep = false, started = false;
     int status = 1;
 
-    timings_reset(&tm);
-    if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0) {
-        cli_error("%s", err.msg);
+    dopts.log = log;
+    if (prepare(cfg, &po, &pr) != 0)
         goto out;
-    }
-    timings_reset(&tm);
-    if (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) {
-        cli_error("%s", err.msg);
-        goto out;
-    }
-    if (cfg->ramdisk)
-        timings_mark(&tm, "ramdisk");
     if (pvb_host_open(host_name, &cli_host_opts, &host, &err) < 0) {
         cli_error("%s", err.msg);
         goto out;
     }
     timings_mark(&tm, "host-open");
-    if (pvb_domain_create(host, img, rd, cfg, 0, log, &plan, &dom, &err) < 0) {
+    if (pvb_domain_create(host, cfg, pr.img, pr.rd, pr.plan, &dopts, &dom, &err) < 0) {
         cli_error("%s", err.msg);
         goto out;
     }
     timings_reset(&tm);
     if (!o->no_verify) {
-        if (pvb_verify(host, dom.domid, pvb_image_guest(img), &rep, &err) < 0) {
+        if (pvb_verify(host, dom.domid, pvb_image_guest(pr.img), &rep, &err) < 0) {
             cli_error("verify: %s", err.msg);
             goto out;
         }
         timings_mark(&tm, "verify");
     }
     /* On Xen the report follows the start, so its timings cover it. */
-    if (on_xen && (o->no_verify || rep.ok))
+    if (on_xen && (!rep || rep->ok))
         started = start_domain(host, o, cfg, &dom, &tm) == 0;
     if (o->json)
-        print_json(host_name, &dom, cfg, &plan, o->no_verify ? NULL : &rep, &tm);
+        print_json(host_name, &dom, cfg, pr.plan, rep, &tm);
     else if (!o->quiet)
-        print_text(host_name, &dom, &plan, o->no_verify ? NULL : &rep);
+        print_text(host_name, &dom, pr.plan, rep);
     fflush(stdout);
     if (tm.on && !o->json)
         timings_print_text(&tm, stderr);
-    if (!o->no_verify && !rep.ok) {
+    if (rep && !rep->ok) {
         cli_error("domain %u failed verification%s", dom.domid,
                   on_xen ? "; destroyed it" : "");
         goto out;
@@ -346,8 +336,8 @@ out:
     if (dom.domid && !keep)
         pvb_domain_destroy(host, dom.domid, &err);
     pvb_host_close(host);
-    pvb_ramdisk_close(rd);
-    pvb_image_close(img);
+    pvb_free(rep);
+    prepared_free(&pr);
     return status;
 }
 
@@ -533,7 +523,7 @@ int cmd_create(int argc, char **argv)
         goto out;
     }
     if (o.dry_run) {
-        status = dry_run(&cfg, &policy, o.json);
+        status = dry_run(&cfg, &policy, o.ramdisk_compressed, o.json);
         goto out;
     }
     const char *host = pick_host(o.host, o.quiet);

@@ -47,11 +47,12 @@ int cmd_verify(int argc, char **argv)
     if (cli_domain_arg("verify", argv[optind], &domid) < 0)
         return 1;
 
-    struct pvb_image_opts io = { .log = &cli_logger };
+    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION,
+                               .log = &cli_logger };
     pvb_image *img = NULL;
     pvb_host *host = NULL;
     pvb_error err;
-    struct pvb_verify_report rep;
+    struct pvb_verify_report *rep = NULL;
     int status = 1;
     if ((kernel && pvb_image_open_file(kernel, &io, &img, &err) < 0) ||
         pvb_host_open(host_name, &cli_host_opts, &host, &err) < 0 ||
@@ -64,15 +65,16 @@ int cmd_verify(int argc, char **argv)
         json_start(&j, stdout);
         json_object(&j, NULL);
         json_uint(&j, "domid", domid);
-        report_verify_json(&j, &rep);
+        report_verify_json(&j, rep);
         json_object_end(&j);
         json_finish(&j);
     } else {
         printf("domain %u\n", domid);
-        report_verify_text(&rep);
+        report_verify_text(rep);
     }
-    status = rep.ok ? 0 : 1;
+    status = rep->ok ? 0 : 1;
 out:
+    pvb_free(rep);
     pvb_host_close(host);
     pvb_image_close(img);
     return status;
@@ -108,7 +110,8 @@ int cmd_destroy(int argc, char **argv)
     pvb_error err;
     int status = 0;
     /* On Xen as xl destroys: devices, xenstore nodes and userdata go too. */
-    int rc = strcmp(host_name, "xen") == 0 ? pvb_vm_destroy(domid, &cli_logger, &err)
+    struct pvb_vm_opts vo = { .version = PVB_VM_OPTS_VERSION, .log = &cli_logger };
+    int rc = strcmp(host_name, "xen") == 0 ? pvb_vm_destroy(domid, &vo, &err)
                                            : -ENOENT;
     if (rc == 0)
         return 0;

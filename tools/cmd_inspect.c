@@ -77,22 +77,12 @@ static void json_opt_hex(struct json *j, const struct pvb_guest *g,
         json_null(j, key);
 }
 
+/* A numeric note's value (the library knows which notes are numbers). */
 static uint64_t note_number(const struct pvb_guest *g, unsigned type)
 {
-    switch (type) {
-    case XEN_ELFNOTE_ENTRY:              return g->entry;
-    case XEN_ELFNOTE_HYPERCALL_PAGE:     return g->hypercall_page;
-    case XEN_ELFNOTE_VIRT_BASE:          return g->virt_base;
-    case XEN_ELFNOTE_PADDR_OFFSET:       return g->paddr_offset;
-    case XEN_ELFNOTE_HV_START_LOW:       return g->hv_start_low;
-    case XEN_ELFNOTE_L1_MFN_VALID:       return g->l1_mfn_valid[0];
-    case XEN_ELFNOTE_SUSPEND_CANCEL:     return g->suspend_cancel;
-    case XEN_ELFNOTE_INIT_P2M:           return g->init_p2m;
-    case XEN_ELFNOTE_MOD_START_PFN:      return g->mod_start_pfn;
-    case XEN_ELFNOTE_SUPPORTED_FEATURES: return g->supported_features;
-    case XEN_ELFNOTE_PHYS32_ENTRY:       return g->phys32_entry;
-    }
-    return 0;
+    uint64_t v = 0;
+    pvb_guest_note_value(g, type, &v);
+    return v;
 }
 
 static void print_json(const char *path, const struct pvb_guest *g)
@@ -249,7 +239,8 @@ int cmd_inspect(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
     };
-    struct pvb_image_opts io = { .log = &cli_logger };
+    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION,
+                               .log = &cli_logger };
     bool json = false;
     int c;
 

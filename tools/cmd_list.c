@@ -56,7 +56,7 @@ int cmd_list(int argc, char **argv)
     pvb_error err;
     struct pvb_domain_entry *all = NULL;
     size_t n = 0;
-    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0) {
+    if (pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0) {
         cli_error("list: %s", err.msg);
         return 1;
     }

@@ -45,7 +45,7 @@ int cmd_shutdown(int argc, char **argv)
     pvb_lifecycle *lc;
     pvb_error err;
     int status = 1;
-    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0 ||
+    if (pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0 ||
         pvb_lifecycle_request(lc, domid, reboot ? PVB_REQUEST_REBOOT
                                                 : PVB_REQUEST_POWEROFF, &err) < 0) {
         cli_error("%s: %s", cmd, err.msg);

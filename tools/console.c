@@ -50,7 +50,7 @@ int console_prepare(uint32_t domid, uint64_t console_mfn, struct console_attach 
                     "console ring\n", domid);
         return 0;
     }
-    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0 ||
+    if (pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0 ||
         pvb_lifecycle_console_tty(lc, domid, TTY_WAIT_MS, tty, sizeof tty, &err) < 0) {
         cli_error("console: %s", err.msg);
         pvb_lifecycle_close(lc);
@@ -95,7 +95,7 @@ static int follow_pty(struct console_attach *ca)
     unsigned reason = 0;
     int xsfd;
 
-    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0 ||
+    if (pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0 ||
         (xsfd = pvb_lifecycle_release_fd(lc, &err)) < 0) {
         cli_error("console: %s", err.msg);
         pvb_lifecycle_close(lc);
@@ -232,7 +232,7 @@ int cmd_console(int argc, char **argv)
     if (!pvb_xenconsoled_runs()) {
         pvb_lifecycle *lc;
         pvb_error err;
-        if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0 ||
+        if (pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0 ||
             pvb_lifecycle_console_mfn(lc, domid, &mfn, &err) < 0) {
             cli_error("console: %s", err.msg);
             pvb_lifecycle_close(lc);

@@ -10,9 +10,14 @@ int create_vm_read(const char *file, char **overrides, size_t nr_overrides,
                    bool ignore_unsupported, struct pvb_config *cfg, pvb_vm **vm)
 {
     pvb_error err = { 0 };
-    if (pvb_vm_config_read(file, (const char *const *)overrides, nr_overrides,
-                           ignore_unsupported ? PVB_VM_IGNORE_UNSUPPORTED : 0,
-                           &cli_logger, cfg, vm, &err) < 0) {
+    struct pvb_vm_opts vo = {
+        .version = PVB_VM_OPTS_VERSION,
+        .overrides = (const char *const *)overrides,
+        .nr_overrides = nr_overrides,
+        .flags = ignore_unsupported ? PVB_VM_IGNORE_UNSUPPORTED : 0,
+        .log = &cli_logger,
+    };
+    if (pvb_vm_config_read(file, &vo, cfg, vm, &err) < 0) {
         cli_error("%s", err.msg);
         if (err.code == -ENOTSUP)
             cli_error("create: --ignore-unsupported builds the domain without them");
@@ -41,7 +46,8 @@ int create_vm_start(pvb_vm *vm, struct pvb_domain *dom, const struct pvb_config 
         cli_error("domain %u: disks and vifs need xenstored; destroyed it", dom->domid);
         return 1;
     }
-    if (pvb_vm_start(vm, dom->domid, cfg, &cli_logger, &destroyed, &err) < 0) {
+    struct pvb_vm_opts vo = { .version = PVB_VM_OPTS_VERSION, .log = &cli_logger };
+    if (pvb_vm_start(vm, dom->domid, cfg, &vo, &destroyed, &err) < 0) {
         cli_error("%s", err.msg);
         if (destroyed)
             dom->domid = 0;

@@ -34,7 +34,7 @@ int cli_domain_arg(const char *cmd, const char *arg, uint32_t *domid)
         *domid = (uint32_t)v;
         return 0;
     }
-    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0) {
+    if (pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0) {
         cli_error("%s: '%s': cannot look up a domain name: %s", cmd, arg, err.msg);
         return -1;
     }
@@ -57,7 +57,7 @@ int cli_name_is_free(const char *cmd, const char *name)
     pvb_error err;
     uint32_t id;
 
-    if (!name || pvb_lifecycle_open(&cli_logger, &lc, &err) < 0)
+    if (!name || pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0)
         return 0;
     int r = pvb_lifecycle_find(lc, name, &id, &err);
     pvb_lifecycle_close(lc);
@@ -73,7 +73,7 @@ void cli_mark_domain(uint32_t domid)
     pvb_lifecycle *lc;
     pvb_error err;
 
-    if (pvb_lifecycle_open(&cli_logger, &lc, &err) < 0 ||
+    if (pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0 ||
         pvb_lifecycle_mark(lc, domid, &err) < 0)
         fprintf(stderr, "pvbuild: warning: domain %u: not marked as pvbuild's: %s\n",
                 domid, err.msg);

@@ -5,42 +5,32 @@
  * nothing on any host (xl create -n prints its parsed config likewise).
  */
 #include "cli.h"
+#include "prepare.h"
 #include "vm.h"
 
 #include <stdio.h>
 
 int dry_run(const struct pvb_config *cfg, const struct pvb_lifecycle_policy *p,
-            bool json)
+            bool keep_compressed, bool json)
 {
-    struct pvb_image_opts io = { .log = &cli_logger };
-    struct pvb_ramdisk_opts ro = { .log = &cli_logger,
-                                   .keep_compressed = cfg->ramdisk_keep_compressed };
-    pvb_image *img = NULL;
-    pvb_ramdisk *rd = NULL;
-    pvb_error err;
-    struct pvb_plan plan;
+    struct prepared pr;
     int status = 1;
 
-    if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0 ||
-        (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) ||
-        pvb_plan_make(pvb_image_guest(img), cfg, rd ? pvb_ramdisk_size(rd) : 0,
-                      &plan, &err) < 0) {
-        cli_error("%s", err.msg);
+    struct prepare_opts po = { .keep_compressed = keep_compressed, .log = &cli_logger };
+    if (prepare(cfg, &po, &pr) != 0)
         goto out;
-    }
     if (json) {
-        pvb_plan_print_json(&plan, stdout);
+        pvb_plan_print_json(pr.plan, stdout, NULL);
     } else if (cli_verbosity >= 0) {
         printf("dry run: domain '%s' planned, nothing built\n\n",
                cfg->name ? cfg->name : "");
-        pvb_plan_print_text(&plan, stdout);
+        pvb_plan_print_text(pr.plan, stdout, NULL);
         printf("\non_poweroff=%s on_reboot=%s on_watchdog=%s on_crash=%s\n",
                pvb_action_name(p->on_poweroff), pvb_action_name(p->on_reboot),
                pvb_action_name(p->on_watchdog), pvb_action_name(p->on_crash));
     }
     status = 0;
 out:
-    pvb_ramdisk_close(rd);
-    pvb_image_close(img);
+    prepared_free(&pr);
     return status;
 }

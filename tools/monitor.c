@@ -78,7 +78,8 @@ static int run(const struct vm_monitor *m, uint32_t domid)
 {
     pvb_lifecycle *lc;
     pvb_error err;
-    struct pvb_monitor pm = {
+    struct pvb_monitor_opts pm = {
+        .version = PVB_MONITOR_OPTS_VERSION,
         .name = m->name,
         .policy = m->policy,
         .destroy = destroy_by_command,
@@ -86,9 +87,11 @@ static int run(const struct vm_monitor *m, uint32_t domid)
         .opaque = m->ctx,
         .log = &mon_logger,
     };
+    struct pvb_lifecycle_opts lo = { .version = PVB_LIFECYCLE_OPTS_VERSION,
+                                     .log = &mon_logger };
     /* restart's callback wants the CLI context, destroy's none: both
      * get m->ctx, destroy ignores it. */
-    if (pvb_lifecycle_open(&mon_logger, &lc, &err) < 0) {
+    if (pvb_lifecycle_open(&lo, &lc, &err) < 0) {
         monitor_log(NULL, PVB_LOG_ERROR, err.msg);
         return 1;
     }

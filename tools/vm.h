@@ -54,6 +54,6 @@ int monitor_foreground(const struct vm_monitor *m, uint32_t domid);
 
 /* --- dry run (create -n): parse, plan, print; no host at all. */
 int dry_run(const struct pvb_config *cfg, const struct pvb_lifecycle_policy *p,
-            bool json);
+            bool keep_compressed, bool json);
 
 #endif

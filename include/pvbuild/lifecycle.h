@@ -61,10 +61,17 @@ int pvb_lifecycle_policy_from_config(const struct pvb_config *cfg,
 
 typedef struct pvb_lifecycle pvb_lifecycle;
 
+#define PVB_LIFECYCLE_OPTS_VERSION 1
+struct pvb_lifecycle_opts {
+    unsigned int version;        /* PVB_LIFECYCLE_OPTS_VERSION */
+    const pvb_logger *log;
+};
+#define PVB_LIFECYCLE_OPTS_INIT { .version = PVB_LIFECYCLE_OPTS_VERSION }
+
 /* Connect to xenstored (its socket only: no wait on a dead xenbus) and to
  * the hypervisor.  -ENOENT when either is absent, saying which. */
-int pvb_lifecycle_open(const pvb_logger *log, pvb_lifecycle **out,
-                       pvb_error *err);
+int pvb_lifecycle_open(const struct pvb_lifecycle_opts *opts,
+                       pvb_lifecycle **out, pvb_error *err);
 void pvb_lifecycle_close(pvb_lifecycle *lc);
 
 /* A domain by name (/local/domain/N/name) or by id; only domains Xen has. */
@@ -162,7 +169,9 @@ int pvb_lifecycle_console_mfn(pvb_lifecycle *lc, uint32_t domid,
 
 /* -------------------------------------------------------------- monitor */
 
-struct pvb_monitor {
+#define PVB_MONITOR_OPTS_VERSION 1
+struct pvb_monitor_opts {
+    unsigned int version;               /* PVB_MONITOR_OPTS_VERSION */
     const char *name;                   /* the domain's name (for rename) */
     struct pvb_lifecycle_policy policy;
     /* Destroy a domain as the toolstack does (devices and all). */
@@ -174,6 +183,7 @@ struct pvb_monitor {
     const pvb_logger *log;              /* what it does, at info level */
     const char *dump_dir;               /* coredump-*: NULL /var/lib/xen/dump */
 };
+#define PVB_MONITOR_OPTS_INIT { .version = PVB_MONITOR_OPTS_VERSION }
 
 /*
  * Watch domid until its story ends, as xl's monitor does: on each death,
@@ -183,7 +193,7 @@ struct pvb_monitor {
  * (e.g. a restart that could not build).
  */
 int pvb_monitor_run(pvb_lifecycle *lc, uint32_t domid,
-                    const struct pvb_monitor *m, pvb_error *err);
+                    const struct pvb_monitor_opts *m, pvb_error *err);
 
 #ifdef __cplusplus
 }

@@ -27,22 +27,31 @@ typedef struct pvb_vm pvb_vm;
 /* Turn the refusal of keys pvbuild cannot give (pci, vfb, ...) into a warning. */
 #define PVB_VM_IGNORE_UNSUPPORTED 1u
 
+#define PVB_VM_OPTS_VERSION 1
+/* Options of every pvb_vm_* call; overrides and flags only count when reading. */
+struct pvb_vm_opts {
+    unsigned int version;             /* PVB_VM_OPTS_VERSION */
+    const char *const *overrides;     /* "KEY=VALUE", nr_overrides of them */
+    size_t nr_overrides;
+    unsigned flags;                   /* PVB_VM_IGNORE_UNSUPPORTED */
+    const pvb_logger *log;
+};
+#define PVB_VM_OPTS_INIT { .version = PVB_VM_OPTS_VERSION }
+
 /*
  * Read an xl config file (xl.cfg(5)) with KEY=VALUE overrides, as
  * pvb_config_read_xl does, into cfg (the build config) and *vm (disks,
  * vifs, on_* actions).  Keys are checked against xl's own list: a key
  * pvbuild cannot give (pci, vfb, vkb, usb*, channel, p9, vtpm, vdispl,
  * vsnd, dtdev, bootloader, ...) is an error -ENOTSUP naming the key and
- * the file, unless flags has PVB_VM_IGNORE_UNSUPPORTED (then a warning);
+ * the file, unless opts->flags has PVB_VM_IGNORE_UNSUPPORTED (a warning);
  * an unknown key is a warning naming the nearest known key.  A bad disk=
  * or vif= entry is -EINVAL naming the file, the key, the entry and what
  * libxlutil said.  Nothing is created; on an error cfg may hold what the
  * file set before it (pvb_config_free it as always).
  */
-int pvb_vm_config_read(const char *path, const char *const *overrides,
-                       size_t nr_overrides, unsigned flags,
-                       const pvb_logger *log, struct pvb_config *cfg,
-                       pvb_vm **vm, pvb_error *err);
+int pvb_vm_config_read(const char *path, const struct pvb_vm_opts *opts,
+                       struct pvb_config *cfg, pvb_vm **vm, pvb_error *err);
 void pvb_vm_free(pvb_vm *vm);
 
 /* A disk= entry as libxlutil's xlu_disk_parse read it. */
@@ -88,7 +97,7 @@ const char *pvb_vm_action(const pvb_vm *vm, const char *event);
  * script's own error.
  */
 int pvb_vm_start(pvb_vm *vm, uint32_t domid, const struct pvb_config *cfg,
-                 const pvb_logger *log, bool *destroyed, pvb_error *err);
+                 const struct pvb_vm_opts *opts, bool *destroyed, pvb_error *err);
 
 /*
  * Destroy a domain on Xen as xl destroy does (libxl_domain_destroy): its
@@ -97,7 +106,7 @@ int pvb_vm_start(pvb_vm *vm, uint32_t domid, const struct pvb_config *cfg,
  * domain, built by pvbuild or not.  -ENOENT when no xenstored runs
  * (libxl needs one; pvb_domain_destroy still works then).
  */
-int pvb_vm_destroy(uint32_t domid, const pvb_logger *log, pvb_error *err);
+int pvb_vm_destroy(uint32_t domid, const struct pvb_vm_opts *opts, pvb_error *err);
 
 #ifdef __cplusplus
 }

@@ -48,7 +48,7 @@ static int mask_upcalls(struct build *b, xen_pfn_t shared_info_mfn,
     return 0;
 }
 
-int boot_setup(struct build *b, const struct pvb_build_params *bp,
+int boot_setup(struct build *b, const struct pvb_build_opts *bp,
                unsigned max_vcpus, xen_pfn_t shared_info_mfn, pvb_error *err)
 {
     const struct host_ops *ops = b->host->ops;

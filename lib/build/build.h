@@ -75,15 +75,15 @@ void window_free(struct pfn_window *w);
 /* load.c: kernel segments, ramdisk, start_info, rings, stack */
 int load_kernel(struct build *b, const pvb_image *img, pvb_error *err);
 int load_ramdisk(struct build *b, const pvb_ramdisk *rd, pvb_error *err);
-int write_start_info(struct build *b, const struct pvb_config *cfg,
-                     const struct pvb_build_params *bp, xen_pfn_t shared_info_mfn,
+int write_start_info(struct build *b,
+                     const struct pvb_build_opts *bp, xen_pfn_t shared_info_mfn,
                      pvb_error *err);
 
 /* pagetables.c */
 int write_pagetables(struct build *b, pvb_error *err);
 
 /* boot.c: vCPU 0, shared_info, grants, hypercall page, pin */
-int boot_setup(struct build *b, const struct pvb_build_params *bp,
+int boot_setup(struct build *b, const struct pvb_build_opts *bp,
                unsigned max_vcpus, xen_pfn_t shared_info_mfn, pvb_error *err);
 
 #endif

@@ -87,8 +87,8 @@ static void zero_page(struct build *b, uint64_t pfn, pvb_error *err, int *rc)
     build_unmap(b, p, 1);
 }
 
-int write_start_info(struct build *b, const struct pvb_config *cfg,
-                     const struct pvb_build_params *bp, xen_pfn_t shared_info_mfn,
+int write_start_info(struct build *b,
+                     const struct pvb_build_opts *bp, xen_pfn_t shared_info_mfn,
                      pvb_error *err)
 {
     const struct pvb_plan *plan = b->plan;
@@ -120,16 +120,9 @@ int write_start_info(struct build *b, const struct pvb_config *cfg,
     si->mod_len = plan->si.mod_len;
     si->first_p2m_pfn = plan->si.first_p2m_pfn;
     si->nr_p2m_frames = plan->si.nr_p2m_frames;
-    if (cfg->cmdline) {
-        size_t len = strlen(cfg->cmdline);
-        if (len >= sizeof si->cmd_line) {
-            log_warn(b->log, "cmdline of %zu bytes truncated to the %zu that "
-                     "start_info holds", len, sizeof si->cmd_line - 1);
-            len = sizeof si->cmd_line - 1;
-        }
-        memcpy(si->cmd_line, cfg->cmdline, len);
-        si->cmd_line[len] = 0;
-    }
+    /* The plan holds it cut to start_info's size (with a warning). */
+    memcpy(si->cmd_line, plan->cmdline, sizeof si->cmd_line);
+    si->cmd_line[sizeof si->cmd_line - 1] = 0;
     build_unmap(b, si, 1);
     return 0;
 }

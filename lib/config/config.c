@@ -11,6 +11,8 @@
 
 void pvb_config_init(struct pvb_config *cfg)
 {
+    if (!cfg)
+        return;
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -33,6 +35,8 @@ int pvb_config_set_string(char **field, const char *value, pvb_error *err)
 {
     char *copy = NULL;
 
+    if (!field)
+        return fail(err, -EINVAL, "pvb_config_set_string: field is NULL");
     if (value) {
         copy = mem_strdup(value);
         if (!copy)
@@ -97,6 +101,8 @@ int pvb_p2m_parse(const char *text, enum pvb_p2m_placement *mode,
 
     if (!text)
         return fail(err, -EINVAL, "p2m placement: no value given");
+    if (!mode || !vaddr)
+        return fail(err, -EINVAL, "pvb_p2m_parse: %s is NULL", !mode ? "mode" : "vaddr");
     if (strcmp(text, "inside") == 0) {
         *mode = PVB_P2M_INSIDE;
         *vaddr = 0;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 lib_libpvbcore_la_SOURCES += \
 	%reldir%/config.c %reldir%/config.h \
+	%reldir%/resolve.c %reldir%/resolve.h \
 	%reldir%/xl.c %reldir%/xl.h \
 	%reldir%/xl_values.c \
 	%reldir%/xl_keys.c %reldir%/xl_key_table.c \

@@ -8,6 +8,7 @@
 #include "config/xl.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/opts.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -261,11 +262,14 @@ const char *xl_file_last_report(struct xl_file *f)
 }
 
 int pvb_config_read_xl(struct pvb_config *cfg, const char *path,
-                       const char *const *overrides, size_t nr_overrides,
-                       const pvb_logger *log, pvb_error *err)
+                       const struct pvb_xl_opts *opts, pvb_error *err)
 {
-    return xl_read(cfg, path, overrides, nr_overrides, XL_KEYS_BUILD, false,
-                   log, NULL, err);
+    int rc = OPTS_CHECK(opts, "pvb_xl_opts", PVB_XL_OPTS_VERSION, err);
+    if (rc < 0)
+        return rc;
+    return xl_read(cfg, path, opts ? opts->overrides : NULL,
+                   opts ? opts->nr_overrides : 0, XL_KEYS_BUILD, false,
+                   opts ? opts->log : NULL, NULL, err);
 }
 
 int xl_read(struct pvb_config *cfg, const char *path,

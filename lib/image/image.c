@@ -11,6 +11,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/phase.h"
+#include "util/opts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -138,7 +139,13 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
     const pvb_logger *log = opts ? opts->log : NULL;
     int rc;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_image_open_mem: out is NULL");
     *out = NULL;
+    if ((rc = OPTS_CHECK(opts, "pvb_image_opts", PVB_IMAGE_OPTS_VERSION, err)) < 0)
+        return rc;
+    if (!data && len)
+        return fail(err, -EINVAL, "%s: data is NULL", name ? name : "kernel");
     pvb_image *img = mem_calloc(1, sizeof *img);
     if (!img)
         return fail(err, -ENOMEM, "%s: out of memory", name);
@@ -222,9 +229,14 @@ int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
     void *data;
     size_t len;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_image_open_file: out is NULL");
     struct phase ph;
     phase_begin(&ph, opts ? opts->log : NULL);
     *out = NULL;
+    int vrc = OPTS_CHECK(opts, "pvb_image_opts", PVB_IMAGE_OPTS_VERSION, err);
+    if (vrc < 0)
+        return vrc;
     /* The file itself is bounded by the same cap as what it unpacks to. */
     int rc = read_whole_file(path, lim.max_output, &data, &len, err);
     if (rc < 0)
@@ -250,26 +262,27 @@ void pvb_image_close(pvb_image *img)
     free(img);
 }
 
+/* The accessors answer NULL (0 bytes) for a NULL image rather than crash. */
 const struct pvb_guest *pvb_image_guest(const pvb_image *img)
 {
-    return &img->guest;
+    return img ? &img->guest : NULL;
 }
 
 const char *pvb_image_name(const pvb_image *img)
 {
-    return img->name;
+    return img ? img->name : NULL;
 }
 
 const void *pvb_image_elf(const pvb_image *img, size_t *len)
 {
     if (len)
-        *len = img->elf_len;
-    return img->elf;
+        *len = img ? img->elf_len : 0;
+    return img ? img->elf : NULL;
 }
 
 const void *pvb_image_segment_data(const pvb_image *img, size_t i)
 {
-    if (i >= img->guest.nr_segments)
+    if (!img || i >= img->guest.nr_segments)
         return NULL;
     return (const char *)img->elf + img->segments[i].offset;
 }

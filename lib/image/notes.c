@@ -133,7 +133,7 @@ static char *string_field(struct pvb_guest *g, unsigned type)
 
 const char *pvb_guest_note_string(const struct pvb_guest *g, unsigned type)
 {
-    return string_field((struct pvb_guest *)g, type);
+    return g ? string_field((struct pvb_guest *)g, type) : NULL;
 }
 
 static int parse_guest_info(const char *name, const char *what, const char *s,
@@ -405,4 +405,32 @@ int xen_guest_string_parse(const char *name, const char *s, size_t len,
                            pvb_error *err)
 {
     return parse_guest_info(name, "__xen_guest", s, len, g, log, err);
+}
+
+int pvb_guest_note_value(const struct pvb_guest *g, unsigned type, uint64_t *value)
+{
+    uint64_t v;
+
+    if (!g || !value)
+        return -EINVAL;
+    switch (type) {
+    case XEN_ELFNOTE_ENTRY:              v = g->entry; break;
+    case XEN_ELFNOTE_HYPERCALL_PAGE:     v = g->hypercall_page; break;
+    case XEN_ELFNOTE_VIRT_BASE:          v = g->virt_base; break;
+    case XEN_ELFNOTE_PADDR_OFFSET:       v = g->paddr_offset; break;
+    case XEN_ELFNOTE_HV_START_LOW:       v = g->hv_start_low; break;
+    case XEN_ELFNOTE_L1_MFN_VALID:       v = g->l1_mfn_valid[0]; break;
+    case XEN_ELFNOTE_SUSPEND_CANCEL:     v = g->suspend_cancel; break;
+    case XEN_ELFNOTE_INIT_P2M:           v = g->init_p2m; break;
+    case XEN_ELFNOTE_MOD_START_PFN:      v = g->mod_start_pfn; break;
+    case XEN_ELFNOTE_SUPPORTED_FEATURES: v = g->supported_features; break;
+    case XEN_ELFNOTE_PHYS32_ENTRY:       v = g->phys32_entry; break;
+    default:
+        return -EINVAL;
+    }
+    *value = 0;
+    if (!pvb_guest_has_note(g, type))
+        return -ENOENT;
+    *value = v;
+    return 0;
 }

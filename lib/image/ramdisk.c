@@ -12,6 +12,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/opts.h"
 #include "image/ramdisk.h"
 
 #include <errno.h>
@@ -38,7 +39,13 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
     bool keep = opts && opts->keep_compressed;
     int rc;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_ramdisk_open_mem: out is NULL");
     *out = NULL;
+    if ((rc = OPTS_CHECK(opts, "pvb_ramdisk_opts", PVB_RAMDISK_OPTS_VERSION, err)) < 0)
+        return rc;
+    if (!data && len)
+        return fail(err, -EINVAL, "pvb_ramdisk_open_mem: data is NULL");
     if (!name)
         name = "ramdisk";
     if (len == 0)
@@ -96,7 +103,11 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
     uint64_t size;
     int fd, rc;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_ramdisk_open_file: out is NULL");
     *out = NULL;
+    if ((rc = OPTS_CHECK(opts, "pvb_ramdisk_opts", PVB_RAMDISK_OPTS_VERSION, err)) < 0)
+        return rc;
     if (!path)
         return fail(err, -EINVAL, "pvb_ramdisk_open_file: no path");
     rc = open_regular_file(path, lim.max_output, &fd, &size, err);
@@ -172,6 +183,8 @@ int ramdisk_copy(const pvb_ramdisk *rd, void *dst, pvb_error *err)
 const void *pvb_ramdisk_data(const pvb_ramdisk *rd)
 {
     pvb_ramdisk *w = (pvb_ramdisk *)rd;
+    if (!w)
+        return NULL;
     if (!w->data && w->fd >= 0) {
         void *buf = w->size <= SIZE_MAX ? mem_malloc((size_t)w->size) : NULL;
         if (!buf || ramdisk_copy(w, buf, NULL) < 0) {
@@ -182,7 +195,11 @@ const void *pvb_ramdisk_data(const pvb_ramdisk *rd)
     }
     return w->data;
 }
-uint64_t pvb_ramdisk_size(const pvb_ramdisk *rd) { return rd->size; }
-uint64_t pvb_ramdisk_file_size(const pvb_ramdisk *rd) { return rd->file_size; }
-enum pvb_compression pvb_ramdisk_compression(const pvb_ramdisk *rd) { return rd->compression; }
-bool pvb_ramdisk_decompressed(const pvb_ramdisk *rd) { return rd->decompressed; }
+/* A NULL ramdisk is no ramdisk: 0 bytes, not compressed. */
+uint64_t pvb_ramdisk_size(const pvb_ramdisk *rd) { return rd ? rd->size : 0; }
+uint64_t pvb_ramdisk_file_size(const pvb_ramdisk *rd) { return rd ? rd->file_size : 0; }
+enum pvb_compression pvb_ramdisk_compression(const pvb_ramdisk *rd)
+{
+    return rd ? rd->compression : PVB_COMP_NONE;
+}
+bool pvb_ramdisk_decompressed(const pvb_ramdisk *rd) { return rd && rd->decompressed; }

@@ -156,6 +156,8 @@ int tables_initial(const struct paging *pg, uint64_t virt_base,
 int pvb_plan_table_pfn(const struct pvb_plan *plan, unsigned level,
                        uint64_t va, uint64_t *pfn)
 {
+    if (!plan || !pfn)
+        return -EINVAL;
     const struct pvb_plan_mapping *maps[2] = {
         plan->p2m_outside ? &plan->p2m : NULL, &plan->initial,
     };

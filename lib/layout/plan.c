@@ -3,6 +3,7 @@
  * The layout planner: the order libxenguest allocates a PV guest's boot
  * elements in, worked out in pfns and virtual addresses only.
  */
+#include "config/resolve.h"
 #include "image/features.h"
 #include "layout/layout.h"
 #include "util/xenabi.h"
@@ -11,7 +12,10 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/alloc.h"
 
 #define LOWER_HALF_END (UINT64_C(1) << 47)
 #define PAE_VIRT_END (UINT64_C(1) << 32)
@@ -213,16 +217,45 @@ static void fill_boot_info(const struct pvb_guest *g, struct pvb_plan *plan,
     plan->vcpu.rsi = plan->virt_base + (plan->start_info_pfn << PAGE_SHIFT);
 }
 
-int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
-                  uint64_t ramdisk_size, struct pvb_plan *plan, pvb_error *err)
+/* What the build takes from the config and the guest, beside the layout. */
+static void record_inputs(const struct pvb_guest *g, const struct pvb_config *cfg,
+                          const struct config_values *v, uint64_t ramdisk_size,
+                          struct pvb_plan *plan)
+{
+    plan->ramdisk_size = ramdisk_size;
+    plan->kernel_elf_size = g->elf_size;
+    plan->kernel_entry = g->entry;
+    plan->kernel_virt_kend = g->virt_kend;
+    plan->maxmem_mib = v->maxmem_mib;
+    plan->vcpus = v->vcpus;
+    plan->max_vcpus = v->max_vcpus;
+    if (cfg->cmdline) {
+        size_t len = strlen(cfg->cmdline);
+        if (len >= sizeof plan->cmdline) {
+            plan_warn(plan, "cmdline of %zu bytes truncated to the %zu that "
+                      "start_info holds", len, sizeof plan->cmdline - 1);
+            len = sizeof plan->cmdline - 1;
+        }
+        memcpy(plan->cmdline, cfg->cmdline, len);
+        plan->cmdline[len] = '\0';
+    }
+}
+
+static int plan_fill(const struct pvb_guest *g, const struct pvb_config *cfg,
+                     uint64_t ramdisk_size, struct pvb_plan *plan, pvb_error *err)
 {
     struct paging pg;
     struct alloc a = { .plan = plan };
+    struct config_values v;
     uint64_t p2m_vaddr;
     bool unmapped_ramdisk;
     int rc;
 
-    memset(plan, 0, sizeof *plan);
+    if ((rc = config_resolve(cfg, &v, err)) < 0)
+        return rc;
+    if (!g)
+        return fail(err, -EINVAL, "pvb_plan_make: no guest (NULL)");
+    record_inputs(g, cfg, &v, ramdisk_size, plan);
     if (g->elf_class != 32 && g->elf_class != 64)
         return fail(err, -EINVAL, "guest: ELF class %d is neither 32 nor 64",
                     g->elf_class);
@@ -230,11 +263,7 @@ int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
     plan->levels = pg.levels;
     plan->p2m_entry_size = g->elf_class == 64 ? 8 : 4;
 
-    plan->memory_mib = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
-    if (plan->memory_mib > PVB_PLAN_MAX_MEMORY_MIB)
-        return fail(err, -EINVAL, "config: memory %" PRIu64 " MiB exceeds the "
-                    "limit of %" PRIu64 " MiB (a P->M list in one 512 GiB slot)",
-                    plan->memory_mib, (uint64_t)PVB_PLAN_MAX_MEMORY_MIB);
+    plan->memory_mib = v.memory_mib;
     plan->nr_pages = plan->memory_mib << (20 - PAGE_SHIFT);
     plan->p2m_pages = pages_of(plan->nr_pages * plan->p2m_entry_size);
     plan->virt_base = g->virt_base;
@@ -285,6 +314,11 @@ int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
     if (plan->p2m_outside && (rc = p2m_check(g, plan, p2m_vaddr, err)))
         return rc;
 
+    /* Said plainly, after any bad address and before the layout's sums. */
+    if (ramdisk_size >= plan->memory_mib << 20)
+        return fail(err, -ENOSPC, "ramdisk of 0x%" PRIx64 " bytes (%" PRIu64
+                    " MiB) does not fit in the guest's memory of %" PRIu64 " MiB",
+                    ramdisk_size, ramdisk_size >> 20, plan->memory_mib);
     if (ramdisk_size && unmapped_ramdisk)
         add_segment(&a, PVB_SEG_RAMDISK, pages_of(ramdisk_size), ramdisk_size,
                     false);
@@ -319,9 +353,30 @@ int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
     return 0;
 }
 
+int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
+                  uint64_t ramdisk_size, struct pvb_plan **out, pvb_error *err)
+{
+    if (!out)
+        return fail(err, -EINVAL, "pvb_plan_make: out is NULL");
+    *out = NULL;
+    struct pvb_plan *plan = mem_calloc(1, sizeof *plan);
+    if (!plan)
+        return fail(err, -ENOMEM, "pvb_plan_make: cannot allocate 0x%zx bytes "
+                    "for the plan", sizeof *plan);
+    int rc = plan_fill(g, cfg, ramdisk_size, plan, err);
+    if (rc < 0) {
+        free(plan);
+        return rc;
+    }
+    *out = plan;
+    return 0;
+}
+
 const struct pvb_plan_segment *pvb_plan_segment(const struct pvb_plan *plan,
                                                 enum pvb_plan_seg_kind kind)
 {
+    if (!plan)
+        return NULL;
     for (size_t i = 0; i < plan->nr_segments; i++)
         if (plan->segments[i].kind == kind)
             return &plan->segments[i];

@@ -17,9 +17,17 @@ static bool has_vrange(const struct pvb_plan_segment *s)
     return s->mapped || s->vstart || s->vend;
 }
 
-static int finish(FILE *f)
+static int finish(FILE *f, pvb_error *err)
 {
-    return ferror(f) ? -EIO : 0;
+    return ferror(f) ? fail(err, -EIO, "printing the plan: write error") : 0;
+}
+
+static int check_args(const struct pvb_plan *plan, FILE *f, pvb_error *err)
+{
+    if (!plan || !f)
+        return fail(err, -EINVAL, "printing the plan: %s is NULL",
+                    !plan ? "the plan" : "the file");
+    return 0;
 }
 
 /* ------------------------------------------------------------------ text */
@@ -44,8 +52,10 @@ static void text_mapping(FILE *f, const struct pvb_plan *plan, const char *name,
     }
 }
 
-int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f)
+int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f, pvb_error *err)
 {
+    if (check_args(plan, f, err) < 0)
+        return -EINVAL;
     const struct pvb_plan_start_info *si = &plan->si;
 
     fprintf(f, "guest: %s, %u-level page tables, %" PRIu64 " MiB = 0x%" PRIx64
@@ -94,7 +104,7 @@ int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f)
             plan->vcpu.rip, plan->vcpu.rsp, plan->vcpu.rsi);
     for (unsigned i = 0; i < plan->nr_warnings; i++)
         fprintf(f, "warning: %s\n", plan->warnings[i]);
-    return finish(f);
+    return finish(f, err);
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -201,8 +211,10 @@ static void json_mapping(struct jw *j, const struct pvb_plan *plan,
     jw_close(j, '}');
 }
 
-int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f)
+int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f, pvb_error *err)
 {
+    if (check_args(plan, f, err) < 0)
+        return -EINVAL;
     struct jw j = { .f = f };
     const struct pvb_plan_start_info *si = &plan->si;
 
@@ -292,5 +304,5 @@ int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f)
         jw_string(&j, NULL, plan->warnings[i]);
     jw_close(&j, ']');
     fputs("\n}\n", f);
-    return finish(f);
+    return finish(f, err);
 }

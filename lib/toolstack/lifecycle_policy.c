@@ -17,6 +17,8 @@
 
 void pvb_lifecycle_policy_default(struct pvb_lifecycle_policy *p)
 {
+    if (!p)
+        return;
     p->on_poweroff = PVB_ACTION_DESTROY;
     p->on_reboot = PVB_ACTION_RESTART;
     p->on_watchdog = PVB_ACTION_DESTROY;
@@ -44,6 +46,8 @@ int pvb_action_parse(const char *what, const char *text, enum pvb_action *out,
 {
     libxl_action_on_shutdown a;
 
+    if (!out)
+        return fail(err, -EINVAL, "pvb_action_parse: out is NULL");
     if (action_from_word(text, &a) != 0)
         goto bad;
     switch (a) {
@@ -67,7 +71,7 @@ int pvb_action_parse(const char *what, const char *text, enum pvb_action *out,
 bad:
     return fail(err, -EINVAL, "%s: \"%.40s\" is not an action (destroy, restart, "
                 "rename-restart, preserve, coredump-destroy, coredump-restart)",
-                what, text ? text : "");
+                what ? what : "action", text ? text : "");
 }
 
 int pvb_lifecycle_policy_from_config(const struct pvb_config *cfg,
@@ -75,6 +79,8 @@ int pvb_lifecycle_policy_from_config(const struct pvb_config *cfg,
                                      struct pvb_lifecycle_policy *p,
                                      pvb_error *err)
 {
+    if (!cfg || !p)
+        return fail(err, -EINVAL, "%s: %s is NULL", __func__, !cfg ? "cfg" : "p");
     const struct { const char *key; const char *text; enum pvb_action *slot; } v[] = {
         { "on_poweroff", cfg->on_poweroff, &p->on_poweroff },
         { "on_reboot", cfg->on_reboot, &p->on_reboot },
@@ -98,6 +104,8 @@ int pvb_lifecycle_policy_from_config(const struct pvb_config *cfg,
 enum pvb_action pvb_lifecycle_action(const struct pvb_lifecycle_policy *p,
                                      enum pvb_death_kind k)
 {
+    if (!p)
+        return PVB_ACTION_DESTROY;
     switch (k) {
     case PVB_DEATH_POWEROFF: return p->on_poweroff;
     case PVB_DEATH_REBOOT: return p->on_reboot;

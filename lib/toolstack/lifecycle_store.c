@@ -8,6 +8,7 @@
  */
 #include "util/alloc.h"
 #include "toolstack/lifecycle_internal.h"
+#include "util/opts.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -42,9 +43,16 @@ static void quiet_progress(struct xentoollog_logger *l, const char *context,
 static void quiet_destroy(struct xentoollog_logger *l) { (void)l; }
 static xentoollog_logger quiet_logger = { quiet_vmessage, quiet_progress, quiet_destroy };
 
-int pvb_lifecycle_open(const pvb_logger *log, pvb_lifecycle **out, pvb_error *err)
+int pvb_lifecycle_open(const struct pvb_lifecycle_opts *opts,
+                       pvb_lifecycle **out, pvb_error *err)
 {
+    if (!out)
+        return fail(err, -EINVAL, "pvb_lifecycle_open: out is NULL");
     *out = NULL;
+    int vrc = OPTS_CHECK(opts, "pvb_lifecycle_opts", PVB_LIFECYCLE_OPTS_VERSION, err);
+    if (vrc < 0)
+        return vrc;
+    const pvb_logger *log = opts ? opts->log : NULL;
     if (access(PRIVCMD, F_OK) != 0)
         return fail(err, -ENOENT, "no Xen here (%s is missing): domains, their "
                     "names and consoles live on a Xen dom0", PRIVCMD);
@@ -122,6 +130,8 @@ static bool parse_id(const char *s, uint32_t *id)
 int pvb_lifecycle_find(pvb_lifecycle *lc, const char *name_or_id, uint32_t *domid,
                        pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     xc_domaininfo_t info;
     uint32_t id;
     int r;
@@ -174,6 +184,8 @@ int pvb_lifecycle_find(pvb_lifecycle *lc, const char *name_or_id, uint32_t *domi
 int pvb_lifecycle_name(pvb_lifecycle *lc, uint32_t domid, char *buf, size_t len,
                        pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     char *name = lc_read(lc, "/local/domain/%u/name", domid);
     if (!name)
         return fail(err, -ENOENT, "domain %u has no name in xenstore", domid);
@@ -198,6 +210,8 @@ static int write_node(pvb_lifecycle *lc, uint32_t domid, const char *rel,
 int pvb_lifecycle_rename(pvb_lifecycle *lc, uint32_t domid, const char *name,
                          pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     uint32_t other;
     pvb_error ignored;
     if (pvb_lifecycle_find(lc, name, &other, &ignored) == 0 && other != domid)
@@ -208,6 +222,8 @@ int pvb_lifecycle_rename(pvb_lifecycle *lc, uint32_t domid, const char *name,
 
 int pvb_lifecycle_mark(pvb_lifecycle *lc, uint32_t domid, pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     return write_node(lc, domid, "pvbuild", pvb_version(), err);
 }
 
@@ -239,6 +255,8 @@ static void fill_entry(pvb_lifecycle *lc, const xc_domaininfo_t *x,
 int pvb_lifecycle_domain(pvb_lifecycle *lc, uint32_t domid,
                          struct pvb_domain_entry *e, pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     xc_domaininfo_t info;
     int r = lc_domain_info(lc, domid, &info, err);
     if (r < 0)
@@ -252,6 +270,8 @@ int pvb_lifecycle_domain(pvb_lifecycle *lc, uint32_t domid,
 int pvb_lifecycle_list(pvb_lifecycle *lc, struct pvb_domain_entry **out,
                        size_t *nr, pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     struct pvb_domain_entry *list = NULL;
     size_t n = 0, cap = 0;
     xc_domaininfo_t info[64];
@@ -290,6 +310,8 @@ int pvb_lifecycle_list(pvb_lifecycle *lc, struct pvb_domain_entry **out,
 int pvb_lifecycle_request(pvb_lifecycle *lc, uint32_t domid, enum pvb_request what,
                           pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     xc_domaininfo_t info;
     int r = lc_domain_info(lc, domid, &info, err);
     if (r < 0)
@@ -329,6 +351,8 @@ static long long now_ms(void)
 int pvb_lifecycle_console_tty(pvb_lifecycle *lc, uint32_t domid, int timeout_ms,
                               char *path, size_t len, pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     char node[96];
     snprintf(node, sizeof node, "/local/domain/%u/console/tty", domid);
     if (!xs_watch(lc->xsh, node, "pvb-tty")) {
@@ -367,6 +391,8 @@ int pvb_lifecycle_console_tty(pvb_lifecycle *lc, uint32_t domid, int timeout_ms,
 int pvb_lifecycle_console_mfn(pvb_lifecycle *lc, uint32_t domid, uint64_t *mfn,
                               pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     char *ref = lc_read(lc, "/local/domain/%u/console/ring-ref", domid);
     char *end;
     if (!ref)

@@ -43,6 +43,8 @@ static long long now_ms(void)
 int pvb_lifecycle_wait_death(pvb_lifecycle *lc, uint32_t domid, int timeout_ms,
                              struct pvb_death *death, pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     if (!xs_watch(lc->xsh, "@releaseDomain", "pvb-death")) {
         int e = errno ? errno : EIO;
         return fail(err, -e, "domain %u: cannot watch @releaseDomain: %s", domid,
@@ -98,6 +100,8 @@ int pvb_lifecycle_wait_death(pvb_lifecycle *lc, uint32_t domid, int timeout_ms,
 
 int pvb_lifecycle_release_fd(pvb_lifecycle *lc, pvb_error *err)
 {
+    if (!lc)
+        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
     if (!xs_watch(lc->xsh, "@releaseDomain", "pvb-release")) {
         int e = errno ? errno : EIO;
         return fail(err, -e, "cannot watch @releaseDomain: %s", strerror(e));
@@ -107,6 +111,8 @@ int pvb_lifecycle_release_fd(pvb_lifecycle *lc, pvb_error *err)
 
 void pvb_lifecycle_release_drain(pvb_lifecycle *lc)
 {
+    if (!lc)
+        return;
     char **ev;
     while ((ev = xs_check_watch(lc->xsh)) != NULL)
         free(ev);

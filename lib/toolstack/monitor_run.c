@@ -11,6 +11,7 @@
  * first, as xl does, and go on even if that fails.
  */
 #include "toolstack/lifecycle_internal.h"
+#include "util/opts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 
 #define DEFAULT_DUMP_DIR "/var/lib/xen/dump"
 
-static void dump_core(pvb_lifecycle *lc, uint32_t domid, const struct pvb_monitor *m,
+static void dump_core(pvb_lifecycle *lc, uint32_t domid, const struct pvb_monitor_opts *m,
                       const char *name)
 {
     const char *dir = m->dump_dir ? m->dump_dir : DEFAULT_DUMP_DIR;
@@ -41,7 +42,7 @@ static void dump_core(pvb_lifecycle *lc, uint32_t domid, const struct pvb_monito
 }
 
 static int keep_renamed(pvb_lifecycle *lc, uint32_t domid, const char *name,
-                        const struct pvb_monitor *m, pvb_error *err)
+                        const struct pvb_monitor_opts *m, pvb_error *err)
 {
     char suffix[24], newname[PVB_DOMAIN_NAME_MAX + 24];
     time_t now = time(NULL);
@@ -54,7 +55,7 @@ static int keep_renamed(pvb_lifecycle *lc, uint32_t domid, const char *name,
     return pvb_lifecycle_rename(lc, domid, newname, err);
 }
 
-int pvb_monitor_run(pvb_lifecycle *lc, uint32_t domid, const struct pvb_monitor *m,
+int pvb_monitor_run(pvb_lifecycle *lc, uint32_t domid, const struct pvb_monitor_opts *m,
                     pvb_error *err)
 {
     char name[PVB_DOMAIN_NAME_MAX];
@@ -62,6 +63,11 @@ int pvb_monitor_run(pvb_lifecycle *lc, uint32_t domid, const struct pvb_monitor 
 
     if (!m || !m->destroy || !m->restart)
         return fail(err, -EINVAL, "pvb_monitor_run: missing callback");
+    if ((r = opts_check("pvb_monitor_opts", m->version, PVB_MONITOR_OPTS_VERSION,
+                        err)) < 0)
+        return r;
+    if (!lc)
+        return fail(err, -EINVAL, "pvb_monitor_run: lc is NULL");
     snprintf(name, sizeof name, "%s", m->name ? m->name : "");
     if (!name[0])
         snprintf(name, sizeof name, "domain-%u", domid);

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "config/xl.h"
 #include "util/error.h"
+#include "util/opts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -283,15 +284,20 @@ pvb_vm *vm_alloc(const char *path)
     return vm;
 }
 
-int pvb_vm_config_read(const char *path, const char *const *overrides,
-                       size_t nr_overrides, unsigned flags,
-                       const pvb_logger *log, struct pvb_config *cfg,
-                       pvb_vm **vm_r, pvb_error *err)
+int pvb_vm_config_read(const char *path, const struct pvb_vm_opts *opts,
+                       struct pvb_config *cfg, pvb_vm **vm_r, pvb_error *err)
 {
     struct xl_file f;
 
     if (!path || !cfg || !vm_r)
         return fail(err, -EINVAL, "pvb_vm_config_read: missing argument");
+    int vrc = OPTS_CHECK(opts, "pvb_vm_opts", PVB_VM_OPTS_VERSION, err);
+    if (vrc < 0)
+        return vrc;
+    const char *const *overrides = opts ? opts->overrides : NULL;
+    size_t nr_overrides = opts ? opts->nr_overrides : 0;
+    unsigned flags = opts ? opts->flags : 0;
+    const pvb_logger *log = opts ? opts->log : NULL;
     *vm_r = NULL;
     pvb_vm *vm = vm_alloc(path);
     if (!vm)

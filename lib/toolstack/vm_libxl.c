@@ -15,6 +15,7 @@
 #include "util/alloc.h"
 #include "toolstack/vm.h"
 #include "util/error.h"
+#include "util/opts.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -222,7 +223,7 @@ static int add_nic(libxl_ctx *ctx, const pvb_vm *vm, size_t i, uint32_t domid,
 }
 
 int pvb_vm_start(pvb_vm *vm, uint32_t domid, const struct pvb_config *cfg,
-                 const pvb_logger *log, bool *destroyed, pvb_error *err)
+                 const struct pvb_vm_opts *opts, bool *destroyed, pvb_error *err)
 {
     struct xtl_bridge b;
     libxl_ctx *ctx = NULL;
@@ -233,6 +234,10 @@ int pvb_vm_start(pvb_vm *vm, uint32_t domid, const struct pvb_config *cfg,
     *destroyed = false;
     if (!cfg)
         return fail(err, -EINVAL, "pvb_vm_start: missing argument");
+    int vrc = OPTS_CHECK(opts, "pvb_vm_opts", PVB_VM_OPTS_VERSION, err);
+    if (vrc < 0)
+        return vrc;
+    const pvb_logger *log = opts ? opts->log : NULL;
     pvb_vm *own = NULL;
     if (!vm && !(vm = own = vm_alloc(cfg->kernel ? cfg->kernel : "domain")))
         return fail(err, -ENOMEM, "domain %u: out of memory", domid);
@@ -267,10 +272,14 @@ int pvb_vm_start(pvb_vm *vm, uint32_t domid, const struct pvb_config *cfg,
     return rc;
 }
 
-int pvb_vm_destroy(uint32_t domid, const pvb_logger *log, pvb_error *err)
+int pvb_vm_destroy(uint32_t domid, const struct pvb_vm_opts *opts, pvb_error *err)
 {
     struct xtl_bridge b;
     libxl_ctx *ctx = NULL;
+    int vrc = OPTS_CHECK(opts, "pvb_vm_opts", PVB_VM_OPTS_VERSION, err);
+    if (vrc < 0)
+        return vrc;
+    const pvb_logger *log = opts ? opts->log : NULL;
 
     if (!xenstored_socket_answers())
         return fail(err, -ENOENT, "domain %u: no xenstored answers on %s: "

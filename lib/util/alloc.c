@@ -5,6 +5,7 @@
  * allocates from the caller's thread only.
  */
 #include "util/alloc.h"
+#include "pvbuild.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -72,4 +73,10 @@ long mem_count(void)
 bool mem_failed(void)
 {
     return atomic_load(&failed);
+}
+
+/* Everything the library hands the caller comes from mem_*, i.e. malloc. */
+void pvb_free(void *p)
+{
+    free(p);
 }

@@ -24,6 +24,8 @@ int open_regular_file(const char *path, uint64_t max_size, int *fd_r,
                       uint64_t *size, pvb_error *err)
 {
     struct stat st;
+    if (!path)
+        return fail(err, -EINVAL, "no file name given (NULL path)");
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {

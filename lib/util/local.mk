@@ -4,5 +4,6 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/file.c %reldir%/file.h \
 	%reldir%/phase.c %reldir%/phase.h \
+	%reldir%/opts.c %reldir%/opts.h \
 	%reldir%/xenstored.c %reldir%/xenstored.h \
 	%reldir%/xenabi.h

@@ -63,15 +63,19 @@ static int read_domain(struct verify *v, pvb_error *err)
 }
 
 int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
-               struct pvb_verify_report *report, pvb_error *err)
+               struct pvb_verify_report **out, pvb_error *err)
 {
-    if (!h || !report)
-        return fail(err, -EINVAL, "verify: domain %u: no host or no report", domid);
-    memset(report, 0, sizeof *report);
-
-    struct verify *v = mem_calloc(1, sizeof *v);
-    if (!v)
+    if (!out)
+        return fail(err, -EINVAL, "verify: domain %u: out is NULL", domid);
+    *out = NULL;
+    if (!h)
+        return fail(err, -EINVAL, "verify: domain %u: no host (NULL)", domid);
+    struct pvb_verify_report *report = mem_calloc(1, sizeof *report);
+    struct verify *v = report ? mem_calloc(1, sizeof *v) : NULL;
+    if (!v) {
+        free(report);
         return fail(err, -ENOMEM, "verify: domain %u: out of memory", domid);
+    }
     v->h = h;
     v->domid = domid;
     v->guest = guest;
@@ -93,8 +97,9 @@ int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
     }
     verify_free(v);
     if (rc) {
-        memset(report, 0, sizeof *report);
+        free(report);
         return rc;
     }
+    *out = report;
     return 0;
 }

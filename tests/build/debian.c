@@ -6,6 +6,7 @@
  * the ABI says, and the verifier must pass it.
  */
 #include "common.h"
+#include "plan_copy.h"
 
 static uint64_t read_u64(pvb_host *h, uint32_t domid, xen_pfn_t mfn, size_t off)
 {
@@ -60,7 +61,7 @@ int main(void)
     pvb_config_set_string(&cfg.cmdline, "console=hvc0 loglevel=8 ignore_loglevel", &err);
     struct pvb_plan plan;
     struct pvb_domain dom;
-    int rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    int rc = test_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     if (!ok(rc == 0, "build Debian's kernel, 256 MiB, on sim"))
         diag("%s", err.msg);
     if (rc == 0) {
@@ -122,7 +123,7 @@ int main(void)
            "the last pfn has a frame in the list");
 
         struct pvb_verify_report rep;
-        ok(pvb_verify(h, dom.domid, pvb_image_guest(img), &rep, &err) == 0 && rep.ok,
+        ok(test_verify(h, dom.domid, pvb_image_guest(img), &rep, &err) == 0 && rep.ok,
            "the verifier passes the build");
         for (unsigned i = 0; i < rep.nr_checks; i++)
             if (!rep.checks[i].ok)
@@ -133,7 +134,7 @@ int main(void)
 
     /* Too little memory: a clear error, no domain, no frame kept. */
     cfg.memory_mib = 64;
-    rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    rc = test_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     ok(rc < 0, "64 MiB is too small for the kernel + ramdisk: %s", err.msg);
     ok(strstr(err.msg, "MiB") != NULL, "the error names the memory size");
 

@@ -7,6 +7,7 @@
  * Nothing is left behind.
  */
 #include "common.h"
+#include "plan_copy.h"
 
 #include <errno.h>
 
@@ -35,7 +36,7 @@ static int build(pvb_host *h, const char *feat, pvb_error *err)
         return err->code = -EINVAL;
     pvb_config_init(&cfg);
     cfg.memory_mib = 64;
-    int rc = pvb_domain_create(h, img, NULL, &cfg, 0, NULL, &plan, &dom, err);
+    int rc = test_domain_create(h, &cfg, img, NULL, &plan, NULL, &dom, err);
     if (rc == 0)
         pvb_domain_destroy(h, dom.domid, err);
     pvb_image_close(img);
@@ -82,7 +83,7 @@ int main(void)
     struct pvb_config cfg;
     struct pvb_plan plan;
     pvb_config_init(&cfg);
-    int rc = pvb_plan_make(pvb_image_guest(img), &cfg, 0, &plan, &err);
+    int rc = test_plan_make(pvb_image_guest(img), &cfg, 0, &plan, &err);
     ok(rc == -EOPNOTSUPP && strstr(err.msg, "\"dom0\""), "the plan refuses \"!dom0\": %s",
        err.msg);
     pvb_image_close(img);

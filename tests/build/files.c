@@ -8,6 +8,7 @@
  * read only by the build, and one that shrinks meanwhile fails cleanly.
  */
 #include "common.h"
+#include "plan_copy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,7 +66,7 @@ static void refused(const char *what, const char *path, const char *want)
     rc = pvb_ramdisk_open_file(path, NULL, &rd, &err);
     ok(rc < 0 && strstr(err.msg, path) && strstr(err.msg, want),
        "%s as ramdisk: %s", what, err.msg);
-    rc = pvb_config_read_xl(&cfg, path, NULL, 0, NULL, &err);
+    rc = pvb_config_read_xl(&cfg, path, NULL, &err);
     ok(rc < 0 && strstr(err.msg, path) && strstr(err.msg, want),
        "%s as config: %s", what, err.msg);
     pvb_config_free(&cfg);
@@ -124,7 +125,7 @@ int main(void)
     uint64_t before = bytes_read();
     int rc = pvb_ramdisk_open_file(big, NULL, &rd, &err);
     ok(rc == 0, "it opens (%s)", rc ? err.msg : "size from fstat");
-    rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    rc = test_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     uint64_t got = bytes_read() - before;
     ok(rc == -ENOSPC, "a build with --memory=256 fails: %s", err.msg);
     ok(strstr(err.msg, big) && strstr(err.msg, "900 MiB") && strstr(err.msg, "256 MiB"),
@@ -145,13 +146,13 @@ int main(void)
     before = bytes_read();
     rc = pvb_ramdisk_open_file(small, NULL, &rd, &err);
     ok(rc == 0 && bytes_read() - before < 65536, "opening it reads almost nothing");
-    rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    rc = test_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     got = bytes_read() - before;
     ok(rc == 0, "the build succeeds%s%s", rc ? ": " : "", rc ? err.msg : "");
     ok(got >= n && got < n + (1 << 20), "the build read it once (%llu bytes)",
        (unsigned long long)got);
     struct pvb_verify_report rep;
-    ok(pvb_verify(h, dom.domid, pvb_image_guest(img), &rep, &err) == 0 && rep.ok,
+    ok(test_verify(h, dom.domid, pvb_image_guest(img), &rep, &err) == 0 && rep.ok,
        "the domain verifies");
     pvb_domain_destroy(h, dom.domid, &err);
     const void *data = pvb_ramdisk_data(rd);
@@ -161,7 +162,7 @@ int main(void)
     /* The file shrinks between open and build. */
     rc = pvb_ramdisk_open_file(small, NULL, &rd, &err);
     ok(rc == 0 && truncate(small, 4096) == 0, "opened, then cut to 4 KiB");
-    rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    rc = test_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     ok(rc < 0 && strstr(err.msg, small) && strstr(err.msg, "shrank"),
        "the build fails: %s", err.msg);
     ok(dom.domid == 0 && sim_live_views(h) == 0, "no domain, no mapping left");

@@ -9,6 +9,7 @@
  * simulated host's accounting shows no domain, no frame, no mapping left.
  */
 #include "common.h"
+#include "plan_copy.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -61,7 +62,7 @@ static struct pvb_config cfg;
 static int create(pvb_host *h, struct pvb_domain *dom, pvb_error *err)
 {
     struct pvb_plan plan;
-    return pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, dom, err);
+    return test_domain_create(h, &cfg, img, rd, &plan, NULL, dom, err);
 }
 
 static void host_ops(pvb_host *h)
@@ -132,13 +133,13 @@ static void verify_ops(pvb_host *h)
         return;
     }
     faults_init(&p, &f, h, 0, 0);
-    int rc = pvb_verify(&p.base, dom.domid, pvb_image_guest(img), &rep, &err);
+    int rc = test_verify(&p.base, dom.domid, pvb_image_guest(img), &rep, &err);
     ok(rc == 0 && rep.ok, "a good verify through the proxy (%ld host calls)", f.calls);
     long total = f.calls, good = 0;
     for (long n = 1; n <= total; n++) {
         faults_init(&p, &f, h, n, 0);
         memset(&err, 0, sizeof err);
-        rc = pvb_verify(&p.base, dom.domid, pvb_image_guest(img), &rep, &err);
+        rc = test_verify(&p.base, dom.domid, pvb_image_guest(img), &rep, &err);
         struct host_domain_info info;
         bool intact = h->ops->domain_info(h, dom.domid, &info, &err) == 0 &&
                       info.nr_pages == cfg.memory_mib * 256;
@@ -174,13 +175,13 @@ static int whole_run(const char *cfg_path, pvb_error *err, char *why, size_t len
     int rc;
 
     pvb_config_init(&c);
-    if ((rc = pvb_config_read_xl(&c, cfg_path, NULL, 0, NULL, err)) < 0 ||
+    if ((rc = pvb_config_read_xl(&c, cfg_path, NULL, err)) < 0 ||
         (rc = pvb_image_open_mem("kernel", elf, elf_len, NULL, &im, err)) < 0 ||
         (rc = pvb_ramdisk_open_mem("ramdisk", pvb_ramdisk_data(rd),
                                    pvb_ramdisk_size(rd), NULL, &r, err)) < 0 ||
         (rc = pvb_host_sim_open(&so, &h, err)) < 0 ||
-        (rc = pvb_domain_create(h, im, r, &c, 0, NULL, &plan, &dom, err)) < 0 ||
-        (rc = pvb_verify(h, dom.domid, pvb_image_guest(im), &rep, err)) < 0) {
+        (rc = test_domain_create(h, &c, im, r, &plan, NULL, &dom, err)) < 0 ||
+        (rc = test_verify(h, dom.domid, pvb_image_guest(im), &rep, err)) < 0) {
         /* rc and err say what failed first */
     }
     *verified = rc == 0 && rep.ok;

@@ -34,3 +34,9 @@ tests_build_inject_SOURCES = %reldir%/inject.c %reldir%/common.h tests/proxy_hos
 tests_build_inject_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_inject_LDADD = $(TEST_LIBS)
 TESTS += tests/build/inject
+
+check_PROGRAMS += tests/build/agree
+tests_build_agree_SOURCES = %reldir%/agree.c %reldir%/common.h
+tests_build_agree_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_agree_LDADD = $(TEST_LIBS)
+TESTS += tests/build/agree

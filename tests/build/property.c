@@ -7,6 +7,7 @@
  * MOD_START_PFN and a hypercall page.
  */
 #include "common.h"
+#include "plan_copy.h"
 
 #include <errno.h>
 
@@ -18,11 +19,11 @@ static int build_and_verify(pvb_host *h, pvb_image *img, pvb_ramdisk *rd,
     struct pvb_verify_report rep;
     pvb_error err = { 0 };
 
-    if (pvb_domain_create(h, img, rd, cfg, 0, NULL, &plan, &dom, &err) < 0) {
+    if (test_domain_create(h, cfg, img, rd, &plan, NULL, &dom, &err) < 0) {
         ok(0, "%s: build: %s", what, err.msg);
         return -1;
     }
-    int rc = pvb_verify(h, dom.domid, pvb_image_guest(img), &rep, &err);
+    int rc = test_verify(h, dom.domid, pvb_image_guest(img), &rep, &err);
     bool placed = true;
     if (cfg->p2m == PVB_P2M_ADDRESS)
         placed = plan.p2m_outside && plan.si.mfn_list == cfg->p2m_vaddr;
@@ -98,12 +99,11 @@ int main(void)
                     /* Where the planner finds memory too small, the build
                      * must fail cleanly too; that happens only for small guests. */
                     struct pvb_plan plan;
-                    int prc = pvb_plan_make(pvb_image_guest(kernels[k]), &cfg,
+                    int prc = test_plan_make(pvb_image_guest(kernels[k]), &cfg,
                                             rd ? pvb_ramdisk_size(rd) : 0, &plan, &err);
                     if (prc == -ENOSPC) {
                         struct pvb_domain dom;
-                        int rc = pvb_domain_create(h, kernels[k], rd, &cfg, 0, NULL,
-                                                   &plan, &dom, &err);
+                        int rc = test_domain_create(h, &cfg, kernels[k], rd, &plan, NULL, &dom, &err);
                         ok(rc < 0 && memory[m] <= 64, "%s: refused: %s", what, err.msg);
                     } else {
                         build_and_verify(h, kernels[k], rd, &cfg, what);

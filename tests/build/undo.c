@@ -9,6 +9,7 @@
 
 #include <errno.h>
 
+#include "plan_copy.h"
 #include "proxy_host.h"
 
 /* Counts the host calls and fails the fail_at'th; undo paths never fail. */
@@ -72,15 +73,34 @@ int main(void)
     cfg.memory_mib = 128;
     struct pvb_plan plan;
     struct pvb_build_result res;
+    if (test_plan_make(pvb_image_guest(img), &cfg, pvb_ramdisk_size(rd), &plan,
+                       &err) < 0) {
+        printf("Bail out! plan: %s\n", err.msg);
+        return 1;
+    }
 
     /* How many host calls a whole build makes. */
     struct proxy_host f;
     struct fault_count fc;
     fault_init(&f, &fc, h, 0);
     uint32_t domid = new_domain(h, 128 * 256);
-    int rc = pvb_build(&f.base, domid, img, rd, &cfg, NULL, &plan, &res, &err);
+    int rc = pvb_build(&f.base, domid, img, rd, &plan, NULL, &res, &err);
     ok(rc == 0, "a good build through the proxy host (%ld host calls)", fc.calls);
     ok(domain_pages(h, domid) == 128 * 256, "it populated every page");
+    rc = pvb_build(h, domid, img, rd, &plan, NULL, &res, &err);
+    char want[128];
+    snprintf(want, sizeof want, "domain %u already has %u pages: pvb_build needs "
+             "an empty domain", domid, 128 * 256);
+    ok(rc == -EEXIST, "a second build into the built domain is refused");
+    is_str(err.msg, want, "saying the domain is not empty");
+    h->ops->domain_destroy(h, domid, &err);
+
+    /* A plan for another ramdisk size, or for no ramdisk, is refused. */
+    domid = new_domain(h, 128 * 256);
+    rc = pvb_build(h, domid, img, NULL, &plan, NULL, &res, &err);
+    ok(rc == -EINVAL && strstr(err.msg, "the plan was made for a ramdisk of 0x123456"),
+       "the plan of another ramdisk is refused: %s", err.msg);
+    is_u64(domain_pages(h, domid), 0, "nothing populated");
     h->ops->domain_destroy(h, domid, &err);
     long total = fc.calls;
 
@@ -89,7 +109,7 @@ int main(void)
     for (long n = 1; n <= total; n++) {
         fault_init(&f, &fc, h, n);
         domid = new_domain(h, 128 * 256);
-        rc = pvb_build(&f.base, domid, img, rd, &cfg, NULL, &plan, &res, &err);
+        rc = pvb_build(&f.base, domid, img, rd, &plan, NULL, &res, &err);
         uint64_t left = domain_pages(h, domid);
         size_t views = sim_live_views(h);
         if (rc < 0 && left == 0 && views == 0 && strstr(err.msg, "injected"))
@@ -102,10 +122,10 @@ int main(void)
     ok(clean == total, "failing any one of the %ld host calls: an error, no frame "
        "kept, no mapping left (%ld clean)", total, clean);
 
-    /* max_pages below memory: populate fails part way through the sweep. */
+    /* max_pages below memory: refused before anything is populated. */
     domid = new_domain(h, 100 * 256);
-    rc = pvb_build(h, domid, img, rd, &cfg, NULL, &plan, &res, &err);
-    ok(rc < 0, "populate beyond max_pages fails: %s", err.msg);
+    rc = pvb_build(h, domid, img, rd, &plan, NULL, &res, &err);
+    ok(rc == -ENOSPC, "max_pages below the plan's pages is refused: %s", err.msg);
     ok(strstr(err.msg, "max_pages") != NULL, "the error names max_pages");
     is_u64(domain_pages(h, domid), 0, "no frame kept");
     ok(sim_live_views(h) == 0, "no mapping left");
@@ -123,12 +143,12 @@ int main(void)
     cfg.p2m = PVB_P2M_ADDRESS;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cfg.p2m_vaddr = bad[i].va;
-        domid = new_domain(h, 128 * 256);
-        rc = pvb_build(h, domid, img, rd, &cfg, NULL, &plan, &res, &err);
-        ok(rc < 0 && domain_pages(h, domid) == 0,
-           "P->M at 0x%llx (%s) refused, nothing populated: %s",
+        struct pvb_domain dom;
+        size_t before = sim_live_views(h);
+        rc = pvb_domain_create(h, &cfg, img, rd, NULL, NULL, &dom, &err);
+        ok(rc < 0 && dom.domid == 0 && sim_live_views(h) == before,
+           "P->M at 0x%llx (%s) refused, no domain left: %s",
            (unsigned long long)bad[i].va, bad[i].what, err.msg);
-        h->ops->domain_destroy(h, domid, &err);
     }
 
     pvb_config_free(&cfg);

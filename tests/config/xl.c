@@ -87,7 +87,9 @@ static int read_xl(struct pvb_config *cfg, const char *path,
 
     memset(&logged, 0, sizeof logged);
     memset(err, 0, sizeof *err);
-    int r = pvb_config_read_xl(cfg, path, ovr, nr, &logger, err);
+    struct pvb_xl_opts xo = { .version = PVB_XL_OPTS_VERSION, .overrides = ovr,
+                              .nr_overrides = nr, .log = &logger };
+    int r = pvb_config_read_xl(cfg, path, &xo, err);
 
     fflush(stderr);
     dup2(saved, 2);
@@ -686,7 +688,7 @@ int main(void)
     test_numbers();
 
     is_u64(stderr_bytes, 0, "libxlutil printed nothing to stderr");
-    ok(pvb_config_read_xl(NULL, "x", NULL, 0, NULL, NULL) == -EINVAL,
+    ok(pvb_config_read_xl(NULL, "x", NULL, NULL) == -EINVAL,
        "a NULL config is refused");
     return done_testing();
 }

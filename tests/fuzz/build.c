@@ -104,10 +104,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     const struct pvb_limits lim = { .max_output = fuzz_output_cap(size) };
-    struct pvb_image_opts io = { .limits = lim, .log = &fuzz_logger };
+    struct pvb_image_opts io = { .version = PVB_IMAGE_OPTS_VERSION, .limits = lim, .log = &fuzz_logger };
     pvb_image *img = NULL;
     pvb_ramdisk *rd = NULL;
     pvb_host *h = NULL;
+    struct pvb_plan *plan = NULL;
+    struct pvb_verify_report *report = NULL;
     pvb_error err = { 0 };
     int rc = pvb_image_open_mem("fuzz-kernel", data, k_len, &io, &img, &err);
     if (rc < 0) {
@@ -115,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto out;
     }
     if (rd_len) {
-        struct pvb_ramdisk_opts ro = { .limits = lim, .log = &fuzz_logger,
+        struct pvb_ramdisk_opts ro = { .version = PVB_RAMDISK_OPTS_VERSION, .limits = lim, .log = &fuzz_logger,
                                        .keep_compressed = hdr[15] & 1 };
         rc = pvb_ramdisk_open_mem("fuzz-ramdisk", data + k_len, rd_len, &ro,
                                   &rd, &err);
@@ -133,28 +135,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((rc = pvb_host_sim_open(&so, &h, &err)) < 0)
         fuzz_die("pvb_host_sim_open: %s", err.msg);
 
-    static struct pvb_plan plan;
+    struct pvb_domain_opts dopts = PVB_DOMAIN_OPTS_INIT;
     struct pvb_domain dom;
-    rc = pvb_domain_create(h, img, rd, &cfg, 0, &fuzz_logger, &plan, &dom, &err);
+    dopts.log = &fuzz_logger;
+    /* Half the inputs plan first, as the CLI does; half leave it to create. */
+    if (hdr[15] & 4) {
+        rc = pvb_plan_make(pvb_image_guest(img), &cfg, rd ? pvb_ramdisk_size(rd) : 0,
+                           &plan, &err);
+        if (rc < 0) {
+            fuzz_check_error("pvb_plan_make", rc, &err, NULL);
+            goto out;
+        }
+    }
+    rc = pvb_domain_create(h, &cfg, img, rd, plan, &dopts, &dom, &err);
     if (rc < 0) {
         fuzz_check_error("pvb_domain_create", rc, &err, NULL);
         check_clean(h, 1, "failed create");
         goto out;
     }
-    pvb_plan_print_text(&plan, devnull);
-    pvb_plan_print_json(&plan, devnull);
+    if (plan) {
+        pvb_plan_print_text(plan, devnull, NULL);
+        pvb_plan_print_json(plan, devnull, NULL);
+    }
 
-    static struct pvb_verify_report report;
     rc = pvb_verify(h, dom.domid, pvb_image_guest(img), &report, &err);
     if (rc < 0)
         fuzz_die("pvb_verify could not read a domain just built: %s", err.msg);
-    if (!report.ok || !report.nr_checks) {
-        for (unsigned i = 0; i < report.nr_checks; i++)
-            if (!report.checks[i].ok)
-                fprintf(stderr, "verify: %s: %s\n", report.checks[i].name,
-                        report.checks[i].detail);
+    if (!report->ok || !report->nr_checks) {
+        for (unsigned i = 0; i < report->nr_checks; i++)
+            if (!report->checks[i].ok)
+                fprintf(stderr, "verify: %s: %s\n", report->checks[i].name,
+                        report->checks[i].detail);
         fuzz_die("a built domain failed verification (%u checks)",
-                 report.nr_checks);
+                 report->nr_checks);
     }
     struct pvb_domain_state st;
     if (pvb_domain_state(h, dom.domid, &st, &err) < 0 || !st.paused)
@@ -164,6 +177,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_clean(h, dom.domid, "destroy");
 
 out:
+    pvb_free(report);
+    pvb_free(plan);
     pvb_host_close(h);
     pvb_ramdisk_close(rd);
     pvb_image_close(img);

@@ -106,7 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* A preset, as the CLI sets options before reading the file. */
     if (pvb_config_set_string(&cfg.cmdline, "preset", &err) < 0)
         fuzz_die("pvb_config_set_string: %s", err.msg);
-    int rc = pvb_config_read_xl(&cfg, path, ovr, nr, &fuzz_logger, &err);
+    struct pvb_xl_opts xo = { .version = PVB_XL_OPTS_VERSION, .overrides = ovr,
+                              .nr_overrides = nr, .log = &fuzz_logger };
+    int rc = pvb_config_read_xl(&cfg, path, &xo, &err);
     if (rc < 0) {
         fuzz_check_error("pvb_config_read_xl", rc, &err, path);
     } else {

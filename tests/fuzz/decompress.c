@@ -86,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     struct pvb_ramdisk_opts ro = {
+        .version = PVB_RAMDISK_OPTS_VERSION,
         .limits = lim,
         .keep_compressed = (sel & 0x10) != 0,
         .log = &fuzz_logger,

@@ -86,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct pvb_image_opts opts = {
+        .version = PVB_IMAGE_OPTS_VERSION,
         .limits = { .max_output = fuzz_output_cap(size) },
         .log = &fuzz_logger,
     };

@@ -22,6 +22,7 @@
 #include "host/sim.h"
 #include "pvbuild.h"
 #include "tap.h"
+#include "plan_copy.h"
 #include "guest/guest.h"
 
 #define MAX_FRAMES 64
@@ -422,7 +423,7 @@ static void run(pvb_host *h, const struct scenario *s)
     cfg.p2m_vaddr = s->p2m_vaddr;
     pvb_config_set_string(&cfg.cmdline, s->cmdline, &err);
 
-    int rc = pvb_domain_create(h, img, rd, &cfg, 0, NULL, &plan, &dom, &err);
+    int rc = test_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
     if (!ok(rc == 0, "%s: build %s, %" PRIu64 " MiB", s->what, s->image, s->memory_mib)) {
         diag("%s", err.msg);
         goto out;
@@ -430,7 +431,7 @@ static void run(pvb_host *h, const struct scenario *s)
 
     if (!s->spoil) {
         struct pvb_verify_report rep;
-        rc = pvb_verify(h, dom.domid, pvb_image_guest(img), &rep, &err);
+        rc = test_verify(h, dom.domid, pvb_image_guest(img), &rep, &err);
         ok(rc == 0 && rep.ok, "%s: pvb_verify passes the domain", s->what);
         for (unsigned i = 0; rc == 0 && i < rep.nr_checks; i++)
             if (!rep.checks[i].ok)

@@ -89,7 +89,7 @@ static void child_run(const struct req *q, struct outcome *o)
     switch (q->op) {
     case OP_MEM:
     case OP_FILE: {
-        struct pvb_image_opts opts = { .limits = q->limits, .log = &lg };
+        struct pvb_image_opts opts = { .version = PVB_IMAGE_OPTS_VERSION, .limits = q->limits, .log = &lg };
         if (q->op == OP_MEM)
             o->rc = pvb_image_open_mem(q->name, q->in->data, q->in->len, &opts,
                                        &img, &o->err);
@@ -121,7 +121,7 @@ static void child_run(const struct req *q, struct outcome *o)
         break;
     }
     case OP_RAMDISK: {
-        struct pvb_ramdisk_opts opts = { .limits = q->limits,
+        struct pvb_ramdisk_opts opts = { .version = PVB_RAMDISK_OPTS_VERSION, .limits = q->limits,
                                          .keep_compressed = q->keep_compressed,
                                          .log = &lg };
         pvb_ramdisk *rd = NULL;

@@ -7,6 +7,7 @@
  * reference build's size (0x3a00 pages), the whole table must come out.
  */
 #include "tap.h"
+#include "plan_copy.h"
 #include "kernel.h"
 #include "pvbuild.h"
 
@@ -30,7 +31,7 @@ int main(void)
     if (!ok(rc == 0, "%s opens (%s)", path, err.msg))
         return done_testing();
     const struct pvb_guest *g = pvb_image_guest(img);
-    rc = pvb_plan_make(g, &cfg, 0x1e4c10, &p, &err);
+    rc = test_plan_make(g, &cfg, 0x1e4c10, &p, &err);
     is_u64(rc, 0, "planned (%s)", err.msg);
     ok(p.p2m_outside && p.p2m_from_note, "P->M outside, at the kernel's INIT_P2M");
     is_u64(p.si.mfn_list, 0x8000000000, "mfn_list 0x8000000000");

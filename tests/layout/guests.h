@@ -7,6 +7,7 @@
 #define PVB_TESTS_LAYOUT_GUESTS_H
 
 #include "pvbuild.h"
+#include "plan_copy.h"
 #include "util/xenabi.h"
 
 #include <errno.h>
@@ -96,7 +97,7 @@ static inline int make_plan(const struct pvb_guest *g, const struct pvb_config *
                             uint64_t ramdisk, struct pvb_plan *p, pvb_error *err)
 {
     memset(err, 0, sizeof *err);
-    return pvb_plan_make(g, cfg, ramdisk, p, err);
+    return test_plan_make(g, cfg, ramdisk, p, err);
 }
 
 static inline void config_mib(struct pvb_config *cfg, uint64_t mib)

@@ -4,6 +4,7 @@
  *   plan-dump text|json debian|old-linux|pae MEMORY_MIB RAMDISK_BYTES [P2M_VADDR]
  */
 #include "guests.h"
+#include "plan_copy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +33,11 @@ int main(int argc, char **argv)
         cfg.p2m = PVB_P2M_ADDRESS;
         cfg.p2m_vaddr = strtoull(argv[5], NULL, 0);
     }
-    if (pvb_plan_make(&g, &cfg, strtoull(argv[4], NULL, 0), &p, &err)) {
+    if (test_plan_make(&g, &cfg, strtoull(argv[4], NULL, 0), &p, &err)) {
         fprintf(stderr, "plan-dump: %s\n", err.msg);
         return 1;
     }
-    int rc = !strcmp(argv[1], "json") ? pvb_plan_print_json(&p, stdout)
-                                      : pvb_plan_print_text(&p, stdout);
+    int rc = !strcmp(argv[1], "json") ? pvb_plan_print_json(&p, stdout, &err)
+                                      : pvb_plan_print_text(&p, stdout, &err);
     return rc ? 1 : 0;
 }

@@ -5,5 +5,11 @@ check_PROGRAMS += tests/lib/version
 tests_lib_version_SOURCES = %reldir%/version.c
 tests_lib_version_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_lib_version_LDADD = lib/libpvbuild.la
-TESTS += tests/lib/version %reldir%/exports.sh %reldir%/manpages.sh %reldir%/abi.sh
-EXTRA_DIST += %reldir%/exports.sh %reldir%/manpages.sh %reldir%/abi.sh
+check_PROGRAMS += tests/lib/nullargs
+tests_lib_nullargs_SOURCES = %reldir%/nullargs.c
+tests_lib_nullargs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_lib_nullargs_LDADD = lib/libpvbuild.la
+TESTS += tests/lib/nullargs tests/lib/version %reldir%/exports.sh %reldir%/readme-example.sh \
+	%reldir%/manpages.sh %reldir%/abi.sh
+EXTRA_DIST += %reldir%/exports.sh %reldir%/readme-example.sh tests/plan_copy.h \
+	%reldir%/manpages.sh %reldir%/abi.sh

@@ -8,8 +8,42 @@
 
 #include "tap.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Options structs: an unknown version is refused, saying which it knows. */
+static void test_opts_version(void)
+{
+    struct pvb_image_opts io = PVB_IMAGE_OPTS_INIT;
+    pvb_image *img = NULL;
+    pvb_error err = { 0 };
+    char want[200];
+
+    ok(io.version == PVB_IMAGE_OPTS_VERSION, "PVB_IMAGE_OPTS_INIT sets the version");
+    io.version = 9;
+    ok(pvb_image_open_mem("k", "x", 1, &io, &img, &err) == -EINVAL && !img,
+       "version 9 of pvb_image_opts is refused");
+    snprintf(want, sizeof want, "pvb_image_opts: version 9 is not known to "
+             "libpvbuild %s (it knows 1)", pvb_version());
+    is_str(err.msg, want, "the message names the struct, both versions");
+    io.version = 0;
+    ok(pvb_image_open_mem("k", "x", 1, &io, &img, &err) == -EINVAL,
+       "version 0 (a struct not initialised with its _INIT) is refused");
+    struct pvb_ramdisk_opts ro = { .limits = { 0 } };
+    pvb_ramdisk *rd = NULL;
+    ok(pvb_ramdisk_open_mem("r", "x", 1, &ro, &rd, &err) == -EINVAL && !rd &&
+       strstr(err.msg, "pvb_ramdisk_opts: version 0") != NULL,
+       "pvb_ramdisk_opts without a version: %s", err.msg);
+    struct pvb_xl_opts xo = { .version = PVB_XL_OPTS_VERSION + 1 };
+    struct pvb_config cfg;
+    pvb_config_init(&cfg);
+    ok(pvb_config_read_xl(&cfg, "/nonexistent", &xo, &err) == -EINVAL &&
+       strstr(err.msg, "pvb_xl_opts: version 2") != NULL,
+       "pvb_xl_opts of a later version: %s", err.msg);
+    ok(pvb_image_open_mem("k", "x", 1, NULL, &img, &err) == -ENOEXEC,
+       "NULL options are the defaults (the image is then judged: %s)", err.msg);
+}
 
 int main(void)
 {
@@ -34,5 +68,6 @@ int main(void)
 #else
     ok(1, "usable in #if: 0.1.0 or later");
 #endif
+    test_opts_version();
     return done_testing();
 }

@@ -58,7 +58,9 @@ static int read_vm(const char *path, const char *const *ovr, size_t nr,
     struct pvb_config cfg;
     pvb_config_init(&cfg);
     memset(&logged, 0, sizeof logged);
-    int r = pvb_vm_config_read(path, ovr, nr, flags, &logger, &cfg, vm, err);
+    struct pvb_vm_opts vo = { .version = PVB_VM_OPTS_VERSION, .overrides = ovr,
+                              .nr_overrides = nr, .flags = flags, .log = &logger };
+    int r = pvb_vm_config_read(path, &vo, &cfg, vm, err);
     pvb_config_free(&cfg);
     return r;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "tap.h"
+#include "plan_copy.h"
 #include "host/host.h"
 #include "host/sim.h"
 #include "mini_domain.h"
@@ -77,7 +78,7 @@ int main(void)
     int have_peak = reset_peak();
     uint64_t before = peak_kib();
     t0 = now();
-    int rc = pvb_verify(h, md.domid, &g, &r, &err);
+    int rc = test_verify(h, md.domid, &g, &r, &err);
     t1 = now();
     uint64_t after = peak_kib();
     ok(rc == 0 && r.ok, "%" PRIu64 " GiB domain verifies (%s)", gib, rc ? err.msg : "");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "plan_copy.h"
 #include "host/host.h"
 #include "host/sim.h"
 #include "mini_domain.h"
@@ -56,7 +57,7 @@ static void expect(const char *what, const struct mini_domain *md,
 {
     struct pvb_verify_report r;
     pvb_error err = { 0, "" };
-    int rc = pvb_verify(h, md->domid, g, &r, &err);
+    int rc = test_verify(h, md->domid, g, &r, &err);
     if (!ok(rc == 0, "%s: pvb_verify runs", what)) {
         diag("rc %d: %s", rc, err.msg);
         return;
@@ -368,7 +369,7 @@ static void unreadable(void)
 {
     struct pvb_verify_report r;
     pvb_error err = { 0, "" };
-    ok(pvb_verify(h, 4000, NULL, &r, &err) < 0 && strstr(err.msg, "4000"),
+    ok(test_verify(h, 4000, NULL, &r, &err) < 0 && strstr(err.msg, "4000"),
        "no such domain: an error naming it (%s)", err.msg);
     ok(!r.ok && r.nr_checks == 0, "no such domain: empty report");
 
@@ -380,7 +381,7 @@ static void unreadable(void)
     must(h->ops->set_vcpu_context(h, md.domid, 0, c, &err), &err, "set context");
     free(c);
     err = (pvb_error){ 0, "" };
-    ok(pvb_verify(h, md.domid, NULL, &r, &err) < 0 && strstr(err.msg, "cr3"),
+    ok(test_verify(h, md.domid, NULL, &r, &err) < 0 && strstr(err.msg, "cr3"),
        "cr3 frame 0: an error naming cr3 (%s)", err.msg);
     is_u64(sim_live_views(h), 0, "cr3 frame 0: no mapping left behind");
     mini_domain_destroy(h, &md);

@@ -31,6 +31,7 @@
 #include "proxy_host.h"
 #include "pvbuild/xen.h"
 #include "tap.h"
+#include "plan_copy.h"
 
 #include <time.h>
 #include <xenctrl.h>
@@ -278,10 +279,10 @@ static void build_smoke(pvb_host *h, const char *kernel)
     pvb_config_init(&cfg);
     cfg.memory_mib = 128;
     pvb_config_set_string(&cfg.name, "xenhost-smoke-build", &err);
-    int rc = pvb_domain_create(h, img, NULL, &cfg, 0, &logger, &plan, &dom, &err);
+    int rc = test_domain_create(h, &cfg, img, NULL, &plan, &(struct pvb_domain_opts){ .version = PVB_DOMAIN_OPTS_VERSION, .log = &logger }, &dom, &err);
     if (ok(rc == 0, "pvb_domain_create of %s, 128 MiB: domain %u %s", kernel,
            dom.domid, rc ? err.msg : "")) {
-        rc = pvb_verify(h, dom.domid, pvb_image_guest(img), &rep, &err);
+        rc = test_verify(h, dom.domid, pvb_image_guest(img), &rep, &err);
         ok(rc == 0 && rep.ok, "pvb_verify passes %s", rc ? err.msg : "");
         for (unsigned i = 0; i < rep.nr_checks; i++)
             if (!rep.checks[i].ok)
@@ -382,7 +383,7 @@ static void inject_smoke(pvb_host *h, const char *kernel)
     proxy_init(&p, h);
     p.enter = inject_tick;
     p.opaque = &f;
-    int rc = pvb_domain_create(&p.base, img, NULL, &cfg, 0, &logger, &plan, &dom, &err);
+    int rc = test_domain_create(&p.base, &cfg, img, NULL, &plan, &(struct pvb_domain_opts){ .version = PVB_DOMAIN_OPTS_VERSION, .log = &logger }, &dom, &err);
     ok(rc == 0, "inject: a good create through the proxy (%ld host calls) %s", f.calls,
        rc ? err.msg : "");
     if (rc == 0)
@@ -392,7 +393,7 @@ static void inject_smoke(pvb_host *h, const char *kernel)
         f.calls = 0;
         f.fail_at = n;
         memset(&err, 0, sizeof err);
-        rc = pvb_domain_create(&p.base, img, NULL, &cfg, 0, &logger, &plan, &dom, &err);
+        rc = test_domain_create(&p.base, &cfg, img, NULL, &plan, &(struct pvb_domain_opts){ .version = PVB_DOMAIN_OPTS_VERSION, .log = &logger }, &dom, &err);
         int left = nr_domains(xch);
         uint64_t now = free_back(xch, before);
         if (rc < 0 && strncmp(err.msg, "injected", 8) == 0 && dom.domid == 0 &&
