@@ -62,8 +62,8 @@ static int xen_make_domain(xc_interface *xch, const struct args *a, uint32_t *do
 static int build(pvb_host *h, uint32_t domid, const struct args *a,
                  struct pvb_domain *dom, pvb_error *err)
 {
-    static struct pvb_plan plan;
-    static struct pvb_verify_report report;
+    struct pvb_plan *plan = NULL;
+    struct pvb_verify_report *report = NULL;
     pvb_image *img = NULL;
     pvb_ramdisk *rd = NULL;
     struct pvb_config cfg;
@@ -72,31 +72,33 @@ static int build(pvb_host *h, uint32_t domid, const struct args *a,
     pvb_config_init(&cfg);
     cfg.memory_mib = a->memory_mib;
     cfg.vcpus = a->vcpus;
-    struct pvb_build_params bp = {
-        .console_evtchn = dom->console_evtchn,
-        .store_evtchn = dom->store_evtchn,
-        .backend_domid = 0,
-    };
+    struct pvb_build_opts bp = PVB_BUILD_OPTS_INIT;
+    bp.console_evtchn = dom->console_evtchn;
+    bp.store_evtchn = dom->store_evtchn;
     dom->domid = domid;
     if ((rc = pvb_config_set_string(&cfg.name, a->name, err)) < 0 ||
         (rc = pvb_config_set_string(&cfg.cmdline, a->cmdline, err)) < 0 ||
         (rc = pvb_image_open_file(a->kernel, NULL, &img, err)) < 0 ||
         (a->ramdisk && (rc = pvb_ramdisk_open_file(a->ramdisk, NULL, &rd, err)) < 0) ||
-        (rc = pvb_build(h, domid, img, rd, &cfg, &bp, &plan, &dom->build, err)) < 0 ||
+        (rc = pvb_plan_make(pvb_image_guest(img), &cfg, rd ? pvb_ramdisk_size(rd) : 0,
+                            &plan, err)) < 0 ||
+        (rc = pvb_build(h, domid, img, rd, plan, &bp, &dom->build, err)) < 0 ||
         (rc = pvb_verify(h, domid, pvb_image_guest(img), &report, err)) < 0)
         goto out;
-    if (!report.ok) {
-        for (unsigned i = 0; i < report.nr_checks; i++)
-            if (!report.checks[i].ok)
+    if (!report->ok) {
+        for (unsigned i = 0; i < report->nr_checks; i++)
+            if (!report->checks[i].ok)
                 fprintf(stderr, "mini-toolstack: check %s failed: %s\n",
-                        report.checks[i].name, report.checks[i].detail);
+                        report->checks[i].name, report->checks[i].detail);
         rc = -1;
         snprintf(err->msg, sizeof err->msg, "domain %u does not verify", domid);
         goto out;
     }
     printf("mini-toolstack: %s: domain %u built, verified (%u checks), ",
-           a->xen ? "xen" : "sim", domid, report.nr_checks);
+           a->xen ? "xen" : "sim", domid, report->nr_checks);
 out:
+    pvb_free(report);
+    pvb_free(plan);
     pvb_ramdisk_close(rd);
     pvb_image_close(img);
     pvb_config_free(&cfg);

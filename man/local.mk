@@ -35,6 +35,7 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_host_open.3 \
 	%reldir%/pvb_host_sim_open.3 \
 	%reldir%/pvb_host_xen_open.3 \
+	%reldir%/pvb_host_ops_of.3 \
 	%reldir%/pvb_host_xen_open_handles.3 \
 	%reldir%/pvb_image_close.3 \
 	%reldir%/pvb_image_elf.3 \
@@ -76,6 +77,7 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_ramdisk_open_file.3 \
 	%reldir%/pvb_ramdisk_open_mem.3 \
 	%reldir%/pvb_ramdisk_size.3 \
+	%reldir%/pvb_timing_parse.3 \
 	%reldir%/pvb_verify.3 \
 	%reldir%/pvb_version.3 \
 	%reldir%/pvb_vm_action.3 \

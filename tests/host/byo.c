@@ -95,8 +95,8 @@ static void build_own(const char *kernel)
     pvb_image *img;
     pvb_error err;
     struct pvb_config cfg;
-    static struct pvb_plan plan;
-    static struct pvb_verify_report rep;
+    struct pvb_plan *plan = NULL;
+    struct pvb_verify_report *rep = NULL;
     struct pvb_build_result res;
     struct pvb_domain_state st;
     uint32_t domid;
@@ -114,13 +114,15 @@ static void build_own(const char *kernel)
     o.name = "byo";
     o.max_mib = 64;           /* below memory: the build must fail and undo */
     o.max_vcpus = 2;
-    struct pvb_build_params bp = { .backend_domid = 0 };
-    int rc = pvb_domain_create_empty(h, &o, &domid, &err);
+    struct pvb_build_opts bp = PVB_BUILD_OPTS_INIT;
+    int rc = pvb_plan_make(pvb_image_guest(img), &cfg, 0, &plan, &err);
+    ok(rc == 0, "the plan for 128 MiB %s", rc ? err.msg : "");
+    rc = pvb_domain_create_empty(h, &o, &domid, &err);
     if (rc == 0 && (rc = pvb_evtchn_alloc_unbound(h, domid, 0, &bp.console_evtchn, &err)) == 0)
         rc = pvb_evtchn_alloc_unbound(h, domid, 0, &bp.store_evtchn, &err);
     ok(rc == 0, "domain %u with max 64 MiB and its ports", domid);
-    rc = pvb_build(h, domid, img, NULL, &cfg, &bp, &plan, &res, &err);
-    ok(rc == -ENOMEM && strstr(err.msg, "max_pages"), "pvb_build of 128 MiB into it fails: %s",
+    rc = pvb_build(h, domid, img, NULL, plan, &bp, &res, &err);
+    ok(rc == -ENOSPC && strstr(err.msg, "max_pages"), "pvb_build of 128 MiB into it fails: %s",
        err.msg);
     ok(pvb_domain_state(h, domid, &st, &err) == 0 && st.nr_pages == 0,
        "and gives every frame back (%llu left)", (unsigned long long)st.nr_pages);
@@ -132,12 +134,15 @@ static void build_own(const char *kernel)
         rc = pvb_evtchn_alloc_unbound(h, domid, 0, &bp.store_evtchn, &err);
     ok(rc == 0, "domain %u with max 128 MiB, ports %u and %u", domid, bp.console_evtchn,
        bp.store_evtchn);
-    rc = pvb_build(h, domid, img, NULL, &cfg, &bp, &plan, &res, &err);
+    rc = pvb_build(h, domid, img, NULL, plan, &bp, &res, &err);
     ok(rc == 0, "pvb_build into the embedder's domain: %s", rc ? err.msg : "ok");
     ok(pvb_domain_state(h, domid, &st, &err) == 0 && st.nr_pages == 128 * 256 &&
        st.paused, "it holds exactly 128 MiB and is paused");
     rc = pvb_verify(h, domid, pvb_image_guest(img), &rep, &err);
-    ok(rc == 0 && rep.ok && rep.nr_checks > 0, "pvb_verify: %u checks pass", rep.nr_checks);
+    ok(rc == 0 && rep->ok && rep->nr_checks > 0, "pvb_verify: %u checks pass",
+       rep ? rep->nr_checks : 0);
+    pvb_free(rep);
+    pvb_free(plan);
     ok(pvb_domain_destroy(h, domid, &err) == 0, "destroyed");
 
     pvb_config_free(&cfg);

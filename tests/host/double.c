@@ -160,8 +160,7 @@ static pvb_host *counter_host(struct counter *c, pvb_error *err)
 
 int main(void)
 {
-    static struct pvb_plan plan;
-    static struct pvb_verify_report rep;
+    struct pvb_verify_report *rep = NULL;
     struct pvb_domain dom;
     struct pvb_domain_state st;
     struct counter c;
@@ -185,11 +184,12 @@ int main(void)
     cfg.memory_mib = 128;
     cfg.vcpus = 2;
 
-    int rc = pvb_domain_create(h, img, NULL, &cfg, 0, NULL, &plan, &dom, &err);
+    int rc = pvb_domain_create(h, &cfg, img, NULL, NULL, NULL, &dom, &err);
     ok(rc == 0, "pvb_domain_create through the counter host: %s", rc ? err.msg : "ok");
     rc = pvb_verify(h, dom.domid, pvb_image_guest(img), &rep, &err);
-    ok(rc == 0 && rep.ok && rep.nr_checks > 0, "pvb_verify through it: %u checks pass",
-       rep.nr_checks);
+    ok(rc == 0 && rep->ok && rep->nr_checks > 0, "pvb_verify through it: %u checks pass",
+       rep ? rep->nr_checks : 0);
+    pvb_free(rep);
     diag("ops: create %u, evtchn %u, populate %u, map %u, unmap %u, pin %u, setctx %u",
          c.calls[CREATE], c.calls[EVTCHN], c.calls[POPULATE], c.calls[MAP], c.calls[UNMAP],
          c.calls[PIN], c.calls[SETCTX]);
@@ -213,7 +213,7 @@ int main(void)
         c.fail_op = (int)fails[i];
         c.fail_silently = i % 2;
         c.last_domid = 0;
-        rc = pvb_domain_create(h, img, NULL, &cfg, 0, NULL, &plan, &dom, &err);
+        rc = pvb_domain_create(h, &cfg, img, NULL, NULL, NULL, &dom, &err);
         char want[96];
         snprintf(want, sizeof want, c.fail_silently ? "host counter: %s failed"
                                                    : "counter: %s failed on purpose",

@@ -51,7 +51,7 @@ static double now(void)
 
 static pvb_image *open_with(const char *path, const char *dir, uint64_t cap)
 {
-    struct pvb_image_opts o = { .log = &logger, .cache_dir = dir,
+    struct pvb_image_opts o = { .version = PVB_IMAGE_OPTS_VERSION, .log = &logger, .cache_dir = dir,
                                 .cache_max_bytes = cap };
     pvb_image *img = NULL;
     pvb_error err = { 0 };
