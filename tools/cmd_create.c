@@ -50,6 +50,8 @@ static void create_usage(FILE *f)
 "  --json               print one JSON object\n"
 "  -q, --quiet          print only errors (no layout report, no notes)\n"
 "  -v, --verbose        also print informational messages\n"
+"The guest's memory is claimed before it is populated: a guest the host cannot\n"
+"hold fails at once.\n"
 "CONFIG is an xl domain config file (xl.cfg(5)); options override its keys,\n"
 "and KEY=VALUE arguments after it override single keys, as with xl create.\n", f);
 }

@@ -80,7 +80,12 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
     if ((rc = ops->set_address_size(h, domid, 64, err)) < 0)
         return rc;
 
-    if ((rc = populate_all(&b, err)) < 0 ||
+    if ((rc = claim_memory(&b, err)) < 0)
+        return rc;
+    rc = populate_all(&b, err);
+    /* As libxenguest: what is populated is the domain's; the rest goes back. */
+    claim_release(&b);
+    if (rc < 0 ||
         (rc = load_kernel(&b, img, err)) < 0 ||
         (rc = load_ramdisk(&b, rd, err)) < 0 ||
         (rc = write_start_info(&b, cfg, params, info.shared_info_mfn, err)) < 0 ||

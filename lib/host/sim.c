@@ -51,13 +51,6 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
     if (cfg->max_vcpus == 0 || cfg->max_vcpus > SIM_MAX_VCPUS)
         return fail(err, -EINVAL, "sim: domain create: max_vcpus %u out of range 1..%u",
                     cfg->max_vcpus, SIM_MAX_VCPUS);
-    /* As Xen would fail populate part way: better said before anything is taken. */
-    if (cfg->max_pages > s->mem.nr_frames)
-        return fail(err, -ENOMEM, "sim: domain create: max memory of 0x%" PRIx64
-                    " pages (%" PRIu64 " MiB, rounded up) exceeds the simulated machine's 0x%"
-                    PRIx64 " pages (%" PRIu64 " MiB)", cfg->max_pages,
-                    (cfg->max_pages + 255) >> 8, s->mem.nr_frames,
-                    s->mem.nr_frames >> 8);
     uint32_t id = s->next_domid;
     if (id >= DOMID_FIRST_RESERVED)
         return fail(err, -ENOSPC, "sim: domain create: no domain ids left (next %u)", id);
@@ -106,6 +99,7 @@ static int sim_domain_destroy(struct pvb_host *h, uint32_t domid, pvb_error *err
     if (rc)
         return rc;
     s->domains[domid] = NULL;
+    s->outstanding -= d->outstanding;    /* a dying domain's claim goes, as on Xen */
     domain_free(s, d);
     return 0;
 }
@@ -170,6 +164,14 @@ static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
                  domid, frames, (uint64_t)pfn, d->max_pages, d->nr_pages);
             return i ? (long)i : -ENOMEM;
         }
+        /* Xen's rule: other domains' claims are not for us unless ours covers it. */
+        uint64_t free = sim_free_pages(&s->mem);
+        if (s->outstanding && s->outstanding + frames > free && d->outstanding < frames) {
+            fail(err, -ENOMEM, "sim: domain %u: populate of 0x%" PRIx64 " frames at pfn 0x%"
+                 PRIx64 ": 0x%" PRIx64 " frames free, 0x%" PRIx64 " of them claimed",
+                 domid, frames, (uint64_t)pfn, free, s->outstanding);
+            return i ? (long)i : -ENOMEM;
+        }
         xen_pfn_t mfn;
         rc = order ? sim_alloc_extent(&s->mem, d, pfn, &mfn)
                    : sim_alloc_frame(&s->mem, d, pfn, &mfn);
@@ -187,6 +189,9 @@ static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
         }
         extents[i] = mfn;
         d->nr_pages += frames;
+        uint64_t used = d->outstanding < frames ? d->outstanding : frames;
+        d->outstanding -= used;
+        s->outstanding -= used;
     }
     return (long)count;
 }
@@ -437,6 +442,49 @@ static void sim_close(struct pvb_host *h)
     free(s);
 }
 
+/* As Xen's domain_set_outstanding_pages, with its error codes. */
+static int sim_claim(struct pvb_host *h, uint32_t domid, uint64_t pages, pvb_error *err)
+{
+    struct sim_host *s = sim_host_of(h);
+    struct sim_domain *d;
+    int rc = sim_domain_get(s, domid, "claim", &d, err);
+    if (rc)
+        return rc;
+    if (pages == 0) {
+        s->outstanding -= d->outstanding;
+        d->outstanding = 0;
+        return 0;
+    }
+    if (d->outstanding)
+        return fail(err, -EINVAL, "sim: domain %u: claim of 0x%" PRIx64 " pages: it "
+                    "has a claim already (0x%" PRIx64 " outstanding)", domid, pages,
+                    d->outstanding);
+    if (pages <= d->nr_pages || pages > d->max_pages)
+        return fail(err, -EINVAL, "sim: domain %u: claim of 0x%" PRIx64 " pages: not "
+                    "above its 0x%" PRIx64 " pages, or above max_pages 0x%" PRIx64,
+                    domid, pages, d->nr_pages, d->max_pages);
+    uint64_t free = sim_free_pages(&s->mem);
+    uint64_t avail = free > s->outstanding ? free - s->outstanding : 0;
+    uint64_t want = pages - d->nr_pages;
+    if (want > avail)
+        return fail(err, -ENOMEM, "sim: domain %u: claim of 0x%" PRIx64 " pages refused: "
+                    "0x%" PRIx64 " free, 0x%" PRIx64 " of them claimed", domid, want,
+                    free, s->outstanding);
+    d->outstanding = want;
+    s->outstanding += want;
+    return 0;
+}
+
+static int sim_memory_info(struct pvb_host *h, struct host_memory *mem, pvb_error *err)
+{
+    struct sim_host *s = sim_host_of(h);
+    (void)err;
+    mem->total_pages = s->mem.nr_frames;
+    mem->free_pages = sim_free_pages(&s->mem);
+    mem->outstanding_pages = s->outstanding;
+    return 0;
+}
+
 static const struct host_ops sim_ops = {
     .name = "sim",
     .close = sim_close,
@@ -458,6 +506,8 @@ static const struct host_ops sim_ops = {
     .unpause = sim_unpause,
     .features = sim_features,
     .introduce = sim_introduce,
+    .claim = sim_claim,
+    .memory_info = sim_memory_info,
 };
 
 int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,

@@ -78,6 +78,8 @@ struct sim_memory {
     /* Chunks given back (zeroed), reused last-in first-out. */
     uint32_t *free_chunks;
     size_t nr_free, cap_free;
+
+    uint64_t in_use;             /* frames handed out to any domain */
 };
 
 struct sim_pin {
@@ -108,6 +110,8 @@ struct sim_domain {
     /* Every chunk it ever took (stale entries: owner no longer this domain). */
     uint32_t *taken;
     size_t nr_taken, cap_taken;
+
+    uint64_t outstanding;        /* claimed frames not yet populated */
 };
 
 /* A live map() of the caller's: which frames, with what protection. */
@@ -135,6 +139,7 @@ struct sim_host {
     /* Frames of pinned tables: value = level (bits 0..2) | refs << 3. */
     struct mfn_map pinned;
     struct sim_view *views;
+    uint64_t outstanding;        /* all domains' claims, as Xen's outstanding_claims */
 };
 
 static inline struct sim_host *sim_host_of(struct pvb_host *h)
@@ -157,6 +162,8 @@ int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d,
                     xen_pfn_t avoid, xen_pfn_t *mfn);
 int sim_alloc_extent(struct sim_memory *m, struct sim_domain *d,
                      xen_pfn_t avoid, xen_pfn_t *mfn);
+/* Frames no domain has (chunk 0 is never handed out). */
+uint64_t sim_free_pages(const struct sim_memory *m);
 int sim_free_frames(struct sim_memory *m, struct sim_domain *d,
                     size_t count, const xen_pfn_t *mfns, pvb_error *err);
 void sim_free_domain_frames(struct sim_memory *m, struct sim_domain *d);

@@ -188,6 +188,11 @@ const char *sim_owner_text(struct sim_host *s, xen_pfn_t mfn, char *buf, size_t 
     return buf;
 }
 
+uint64_t sim_free_pages(const struct sim_memory *m)
+{
+    return m->nr_frames - SIM_CHUNK_FRAMES - m->in_use;
+}
+
 uint64_t sim_machine_frames(struct pvb_host *h)
 {
     return sim_host_of(h)->mem.nr_frames;
@@ -253,6 +258,7 @@ static int claim_chunk(struct sim_memory *m, struct sim_domain *d, uint64_t c,
     struct sim_chunk *ch = &m->chunks[c];
     ch->owner = (uint16_t)d->domid;
     ch->used = used;
+    m->in_use += used;
     ch->listed = 0;
     ch->dirty = 0;
     return 0;
@@ -326,6 +332,7 @@ int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d,
                 break;                          /* only `avoid` is left here */
             chunk_bits(m, c)[off / 64] |= UINT64_C(1) << (off % 64);
             ch->bits = 1;
+            m->in_use++;
             if (++ch->used == SIM_CHUNK_FRAMES) {
                 ch->listed = 0;
                 d->nr_partial--;
@@ -351,6 +358,7 @@ int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d,
 static void free_whole_chunk(struct sim_memory *m, uint64_t c)
 {
     struct sim_chunk *ch = &m->chunks[c];
+    m->in_use -= ch->used;
     if (ch->dirty)
         punch(m, c << SIM_CHUNK_SHIFT, SIM_CHUNK_FRAMES);
     /* Chunks only ever handed out whole never touch their bitmap page. */
@@ -386,6 +394,7 @@ int sim_free_frames(struct sim_memory *m, struct sim_domain *d,
         ch->bits = 1;
         bits[off / 64] &= ~(UINT64_C(1) << (off % 64));
         ch->used--;
+        m->in_use--;
         d->nr_pages--;
 
         if (ch->used == 0) {

@@ -464,6 +464,8 @@ static const struct host_ops xen_ops = {
     .unpause = xen_unpause,
     .features = xen_features,
     .introduce = xen_introduce,
+    .claim = xen_claim,
+    .memory_info = xen_memory_info,
 };
 
 /*

@@ -7,6 +7,8 @@
  *   release     XENMEM_decrease_reservation (xc_domain_decrease_reservation)
  *               of order-0 machine frames: a PV domain's "gmfn" is its mfn
  *   map, unmap  xenforeignmemory_map / _unmap of machine frames
+ *   claim       XENMEM_claim_pages (xc_domain_claim_pages)
+ *   memory_info XEN_SYSCTL_physinfo (xc_physinfo): total, free, claimed
  *   grant_seed  the grant table's first frame through
  *               xenforeignmemory_map_resource (XENMEM_acquire_resource)
  * Xen reports a short populate or release by its count alone, with no
@@ -226,5 +228,30 @@ int xen_grant_seed(struct pvb_host *h, uint32_t domid, uint32_t backend_domid,
     }
     if (xenforeignmemory_unmap_resource(x->fmem, res) < 0)
         return xen_fail(err, domid, errno, "unmapping grant table frame 0 failed");
+    return 0;
+}
+
+int xen_claim(struct pvb_host *h, uint32_t domid, uint64_t pages, pvb_error *err)
+{
+    struct xen_host *x = xen_host_of(h);
+    if (xc_domain_claim_pages(x->xch, domid, (unsigned long)pages) < 0) {
+        int e = errno;
+        if (pages == 0)
+            return xen_fail(err, domid, e, "releasing its claim failed");
+        return xen_fail(err, domid, e, "claim of 0x%" PRIx64 " pages failed", pages);
+    }
+    return 0;
+}
+
+int xen_memory_info(struct pvb_host *h, struct host_memory *mem, pvb_error *err)
+{
+    xc_physinfo_t pi = { 0 };
+    if (xc_physinfo(xen_host_of(h)->xch, &pi) < 0) {
+        int e = errno ? errno : EIO;
+        return fail(err, -e, "xen: physinfo failed: %s", strerror(e));
+    }
+    mem->total_pages = pi.total_pages;
+    mem->free_pages = pi.free_pages;
+    mem->outstanding_pages = pi.outstanding_pages;
     return 0;
 }

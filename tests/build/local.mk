@@ -34,3 +34,9 @@ tests_build_inject_SOURCES = %reldir%/inject.c %reldir%/common.h tests/proxy_hos
 tests_build_inject_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_inject_LDADD = $(TEST_LIBS)
 TESTS += tests/build/inject
+
+check_PROGRAMS += tests/build/claim
+tests_build_claim_SOURCES = %reldir%/claim.c %reldir%/common.h tests/proxy_host.h
+tests_build_claim_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_claim_LDADD = $(TEST_LIBS)
+TESTS += tests/build/claim
