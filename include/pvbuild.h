@@ -554,11 +554,23 @@ int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f);
 
 /* ---------------------------------------------------------------- builder */
 
+/*
+ * Progress of the long part of a build: populating the guest's memory and
+ * writing its P->M list, which for a multi-TiB guest takes tens of
+ * seconds.  Called after each batch of at most 1 GiB of the guest's pfns,
+ * from pfn 0 up, has its frames and its P->M entries, with the pages done
+ * and the guest's total; the last call has done == total.  It may not
+ * call back into the library for the same host.
+ */
+typedef void pvb_progress_fn(void *opaque, uint64_t done_pages, uint64_t total_pages);
+
 struct pvb_build_params {
     uint32_t console_evtchn;     /* the domain's ports for its console ... */
     uint32_t store_evtchn;       /* ... and xenstore rings */
     uint32_t backend_domid;      /* the domain running both backends (grants) */
     const pvb_logger *log;
+    pvb_progress_fn *progress;   /* or NULL */
+    void *progress_opaque;
 };
 
 struct pvb_build_result {
@@ -597,6 +609,16 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
                       const struct pvb_config *cfg, uint32_t backend_domid,
                       const pvb_logger *log, struct pvb_plan *plan,
                       struct pvb_domain *dom, pvb_error *err);
+/*
+ * The same, with the build's parameters: backend_domid, log and progress
+ * are taken from `params`; its event channel fields are ignored (the
+ * domain's are allocated here, and returned in *dom).
+ */
+int pvb_domain_create_with(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
+                           const struct pvb_config *cfg,
+                           const struct pvb_build_params *params,
+                           struct pvb_plan *plan, struct pvb_domain *dom,
+                           pvb_error *err);
 int pvb_domain_destroy(pvb_host *h, uint32_t domid, pvb_error *err);
 int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err);
 

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "create_vm.h"
 #include "json.h"
+#include "progress.h"
 #include "report.h"
 #include "vm.h"
 #include "pvbuild.h"
@@ -48,10 +49,12 @@ static void create_usage(FILE *f)
 "  --no-verify          do not run the verifier before the domain runs\n"
 "  --ignore-unsupported build without the keys pvbuild cannot give (pci, vfb, ...)\n"
 "  --json               print one JSON object\n"
-"  -q, --quiet          print only errors (no layout report, no notes)\n"
+"  -q, --quiet          print only errors (no layout report, no notes, no\n"
+"                       progress line)\n"
 "  -v, --verbose        also print informational messages\n"
 "The guest's memory is claimed before it is populated: a guest the host cannot\n"
-"hold fails at once.\n"
+"hold fails at once. On a terminal, a build that takes more than a second\n"
+"shows a progress line on stderr (pages done/total, rate).\n"
 "CONFIG is an xl domain config file (xl.cfg(5)); options override its keys,\n"
 "and KEY=VALUE arguments after it override single keys, as with xl create.\n", f);
 }
@@ -257,8 +260,17 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
 
     if (pvb_image_open_file(cfg->kernel, &io, &img, &err) < 0 ||
         (cfg->ramdisk && pvb_ramdisk_open_file(cfg->ramdisk, &ro, &rd, &err) < 0) ||
-        pvb_host_open(host_name, &cli_logger, &host, &err) < 0 ||
-        pvb_domain_create(host, img, rd, cfg, 0, &cli_logger, &plan, &dom, &err) < 0) {
+        pvb_host_open(host_name, &cli_logger, &host, &err) < 0) {
+        cli_error("%s", err.msg);
+        goto out;
+    }
+    struct progress prog;
+    progress_init(&prog, stderr, !o->quiet && !o->json);
+    struct pvb_build_params bp = { .log = &cli_logger, .progress = progress_report,
+                                   .progress_opaque = &prog };
+    int rc = pvb_domain_create_with(host, img, rd, cfg, &bp, &plan, &dom, &err);
+    progress_end(&prog);
+    if (rc < 0) {
         cli_error("%s", err.msg);
         goto out;
     }

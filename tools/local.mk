@@ -10,5 +10,6 @@ tools_pvbuild_SOURCES = \
 	%reldir%/report.c %reldir%/report.h \
 	%reldir%/vm.h %reldir%/domarg.c %reldir%/cmd_list.c \
 	%reldir%/cmd_shutdown.c %reldir%/console.c %reldir%/monitor.c \
-	%reldir%/dryrun.c
+	%reldir%/dryrun.c \
+	%reldir%/progress.c %reldir%/progress.h
 tools_pvbuild_LDADD = lib/libpvbuild.la

@@ -48,6 +48,8 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
     struct build b = {
         .host = h, .domid = domid, .plan = plan,
         .log = params ? params->log : NULL,
+        .progress = params ? params->progress : NULL,
+        .progress_opaque = params ? params->progress_opaque : NULL,
     };
     struct pvb_build_params none = { 0 };
     int rc;

@@ -58,6 +58,8 @@ struct build {
     /* An undo step failed: the domain may keep frames (or a pinned table). */
     bool undo_failed;
     bool claimed;            /* the host holds a claim for this build */
+    pvb_progress_fn *progress;
+    void *progress_opaque;
 };
 
 /* The frame of a pfn the builder remembers, or 0 with an error. */

@@ -13,6 +13,17 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
                       const pvb_logger *log, struct pvb_plan *plan,
                       struct pvb_domain *dom, pvb_error *err)
 {
+    struct pvb_build_params bp = { .backend_domid = backend_domid, .log = log };
+    return pvb_domain_create_with(h, img, rd, cfg, &bp, plan, dom, err);
+}
+
+int pvb_domain_create_with(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
+                           const struct pvb_config *cfg,
+                           const struct pvb_build_params *params,
+                           struct pvb_plan *plan, struct pvb_domain *dom,
+                           pvb_error *err)
+{
+    uint32_t backend_domid = params->backend_domid;
     const struct host_ops *ops = h->ops;
     uint64_t memory = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
     uint64_t maxmem = cfg->maxmem_mib ? cfg->maxmem_mib : memory;
@@ -32,7 +43,8 @@ int pvb_domain_create(pvb_host *h, const pvb_image *img, const pvb_ramdisk *rd,
     if ((rc = ops->domain_create(h, &dc, &dom->domid, err)) < 0)
         return rc;
 
-    struct pvb_build_params bp = { .backend_domid = backend_domid, .log = log };
+    struct pvb_build_params bp = *params;
+    bp.console_evtchn = bp.store_evtchn = 0;
     if ((rc = ops->evtchn_alloc_unbound(h, dom->domid, backend_domid,
                                         &bp.console_evtchn, err)) < 0 ||
         (rc = ops->evtchn_alloc_unbound(h, dom->domid, backend_domid,

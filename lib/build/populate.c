@@ -326,6 +326,10 @@ static int sweep(struct build *b, xen_pfn_t *tmp, pvb_error *err)
         }
         build_unmap(b, list, n);
         b->swept_extents = e0 + n;
+        /* Every pfn below here has its frame and its P->M entry. */
+        if (b->progress)
+            b->progress(b->progress_opaque, (e0 + n) * PFNS_PER_EXTENT < nr
+                        ? (e0 + n) * PFNS_PER_EXTENT : nr, nr);
     }
     return 0;
 }

@@ -1,3 +1,3 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-TESTS += %reldir%/inspect.sh %reldir%/create.sh %reldir%/edges.sh %reldir%/life.sh
-EXTRA_DIST += %reldir%/inspect.sh %reldir%/create.sh %reldir%/edges.sh %reldir%/life.sh
+TESTS += %reldir%/inspect.sh %reldir%/create.sh %reldir%/edges.sh %reldir%/life.sh %reldir%/progress.sh
+EXTRA_DIST += %reldir%/inspect.sh %reldir%/create.sh %reldir%/edges.sh %reldir%/life.sh %reldir%/progress.sh
