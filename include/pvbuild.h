@@ -306,6 +306,8 @@ typedef struct pvb_host pvb_host;
 struct pvb_sim_opts {
     uint64_t machine_bytes;   /* 0: large enough for multi-TiB guests */
     uint64_t seed;            /* how machine frames are scattered */
+    /* NUMA nodes (0: one), equal parts of machine memory in mfn order. */
+    unsigned nr_nodes;
 };
 
 int pvb_host_sim_open(const struct pvb_sim_opts *opts, pvb_host **out,
@@ -487,6 +489,7 @@ struct pvb_plan_vcpu {
 };
 
 #define PVB_PLAN_MAX_WARNINGS 4
+#define PVB_PLAN_MAX_NUMA 64
 
 /* The largest memory whose x86_64 P->M list fits one 512 GiB slot: 256 TiB. */
 #define PVB_PLAN_MAX_MEMORY_MIB (UINT64_C(1) << 28)
@@ -521,6 +524,17 @@ struct pvb_plan {
 
     unsigned nr_warnings;
     char warnings[PVB_PLAN_MAX_WARNINGS][PVB_ERROR_MAX];
+
+    /*
+     * NUMA placement, filled by pvb_build on a host with more than one
+     * node: pfns [pfn, pfn + pages) are populated from node `node` only
+     * (XENMEMF_exact_node), in pfn order.  0 ranges: no placement.
+     */
+    unsigned nr_numa;
+    struct pvb_plan_numa {
+        uint64_t pfn, pages;
+        unsigned node;
+    } numa[PVB_PLAN_MAX_NUMA];
 };
 
 /*

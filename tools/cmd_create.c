@@ -200,6 +200,15 @@ static void print_json(const char *host, const struct pvb_domain *dom,
     json_hex(&j, "nr_p2m_frames", si->nr_p2m_frames);
     json_object_end(&j);
 
+    json_array(&j, "numa");
+    for (unsigned i = 0; i < plan->nr_numa; i++) {
+        json_object(&j, NULL);
+        json_hex(&j, "pfn", plan->numa[i].pfn);
+        json_hex(&j, "pages", plan->numa[i].pages);
+        json_uint(&j, "node", plan->numa[i].node);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
     json_object(&j, "vcpu0");
     json_hex(&j, "rip", plan->vcpu.rip);
     json_hex(&j, "rsp", plan->vcpu.rsp);

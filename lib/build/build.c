@@ -84,7 +84,9 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
 
     if ((rc = claim_memory(&b, err)) < 0)
         return rc;
-    rc = populate_all(&b, err);
+    rc = numa_place(&b, plan, err);
+    if (rc == 0)
+        rc = populate_all(&b, err);
     /* As libxenguest: what is populated is the domain's; the rest goes back. */
     claim_release(&b);
     if (rc < 0 ||

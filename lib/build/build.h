@@ -74,6 +74,12 @@ void build_unmap(struct build *b, void *addr, uint64_t count);
 int claim_memory(struct build *b, pvb_error *err);
 void claim_release(struct build *b);
 
+/* numa.c: which node each pfn range is populated from (plan->numa) */
+#define NUMA_ANY (~0u)
+int numa_place(struct build *b, struct pvb_plan *plan, pvb_error *err);
+/* The node of pfn (NUMA_ANY: none) and how many pfns from it share it. */
+unsigned numa_node_at(const struct build *b, uint64_t pfn, uint64_t *span);
+
 /* populate.c */
 int populate_all(struct build *b, pvb_error *err);
 void release_all(struct build *b);

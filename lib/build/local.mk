@@ -2,6 +2,7 @@
 lib_libpvbcore_la_SOURCES += \
 	%reldir%/build.c %reldir%/build.h \
 	%reldir%/claim.c \
+	%reldir%/numa.c \
 	%reldir%/populate.c \
 	%reldir%/load.c \
 	%reldir%/pagetables.c \

@@ -54,6 +54,14 @@ struct host_memory {
     uint64_t outstanding_pages;  /* claimed by all domains and not yet populated */
 };
 
+/* The host's NUMA nodes, as xc_numainfo reports them, in 4 KiB frames. */
+#define HOST_MAX_NODES 64
+struct host_numa {
+    unsigned nr_nodes;
+    uint64_t total_pages[HOST_MAX_NODES];
+    uint64_t free_pages[HOST_MAX_NODES];
+};
+
 /* Protections for map(). */
 #define HOST_MAP_READ  1
 #define HOST_MAP_WRITE 2
@@ -134,6 +142,16 @@ struct host_ops {
     int (*claim)(struct pvb_host *h, uint32_t domid, uint64_t pages, pvb_error *err);
     /* Total, free and claimed frames of the whole host.  May be NULL. */
     int (*memory_info)(struct pvb_host *h, struct host_memory *mem, pvb_error *err);
+
+    /* The NUMA nodes with their memory.  May be NULL (one node). */
+    int (*numa_info)(struct pvb_host *h, struct host_numa *numa, pvb_error *err);
+    /*
+     * populate, with every frame from node `node` (XENMEMF_exact_node):
+     * fewer extents, or -ENOMEM, when the node has no more.  May be NULL.
+     */
+    long (*populate_node)(struct pvb_host *h, uint32_t domid, unsigned node,
+                          unsigned order, size_t count, xen_pfn_t *extents,
+                          pvb_error *err);
 };
 
 /* Every host embeds this first. */

@@ -79,7 +79,7 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
         return fail(err, -ENOMEM, "sim: domain create: out of memory");
     }
     /* shared_info is Xen's frame shared with the guest: owned, not counted. */
-    int rc = sim_alloc_frame(&s->mem, d, ~(xen_pfn_t)0, &d->shared_info_mfn);
+    int rc = sim_alloc_frame(&s->mem, d, SIM_ANY_NODE, ~(xen_pfn_t)0, &d->shared_info_mfn);
     if (rc) {
         domain_free(s, d);
         return fail(err, -ENOMEM, "sim: domain create: no machine frame (or no "
@@ -138,8 +138,8 @@ static int sim_set_address_size(struct pvb_host *h, uint32_t domid, unsigned bit
     return 0;
 }
 
-static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
-                         size_t count, xen_pfn_t *extents, pvb_error *err)
+static long populate_on(struct pvb_host *h, uint32_t domid, unsigned node,
+                        unsigned order, size_t count, xen_pfn_t *extents, pvb_error *err)
 {
     struct sim_host *s = sim_host_of(h);
     struct sim_domain *d;
@@ -152,6 +152,9 @@ static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
     if (count && !extents)
         return fail(err, -EINVAL, "sim: domain %u: populate of %zu extents without a list",
                     domid, count);
+    if (node != SIM_ANY_NODE && node >= s->mem.nr_nodes)
+        return fail(err, -EINVAL, "sim: domain %u: populate on node %u: the machine "
+                    "has %u", domid, node, s->mem.nr_nodes);
     if (count > (size_t)LONG_MAX)
         count = LONG_MAX;
 
@@ -173,8 +176,8 @@ static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
             return i ? (long)i : -ENOMEM;
         }
         xen_pfn_t mfn;
-        rc = order ? sim_alloc_extent(&s->mem, d, pfn, &mfn)
-                   : sim_alloc_frame(&s->mem, d, pfn, &mfn);
+        rc = order ? sim_alloc_extent(&s->mem, d, node, pfn, &mfn)
+                   : sim_alloc_frame(&s->mem, d, node, pfn, &mfn);
         if (rc == -ENOSPC && order) {
             /* Like Xen: fewer extents done, the caller falls back to 4 KiB. */
             fail(err, -ENOMEM, "sim: domain %u: no free 2 MiB machine run left for pfn 0x%"
@@ -194,6 +197,31 @@ static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
         s->outstanding -= used;
     }
     return (long)count;
+}
+
+static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
+                         size_t count, xen_pfn_t *extents, pvb_error *err)
+{
+    return populate_on(h, domid, SIM_ANY_NODE, order, count, extents, err);
+}
+
+static long sim_populate_node(struct pvb_host *h, uint32_t domid, unsigned node,
+                              unsigned order, size_t count, xen_pfn_t *extents,
+                              pvb_error *err)
+{
+    return populate_on(h, domid, node, order, count, extents, err);
+}
+
+static int sim_numa_info(struct pvb_host *h, struct host_numa *numa, pvb_error *err)
+{
+    const struct sim_memory *m = &sim_host_of(h)->mem;
+    (void)err;
+    numa->nr_nodes = m->nr_nodes;
+    for (unsigned n = 0; n < m->nr_nodes; n++) {
+        numa->total_pages[n] = m->node_chunks * SIM_CHUNK_FRAMES;
+        numa->free_pages[n] = sim_node_free_pages(m, n);
+    }
+    return 0;
 }
 
 static int sim_release(struct pvb_host *h, uint32_t domid, size_t count,
@@ -508,6 +536,8 @@ static const struct host_ops sim_ops = {
     .introduce = sim_introduce,
     .claim = sim_claim,
     .memory_info = sim_memory_info,
+    .numa_info = sim_numa_info,
+    .populate_node = sim_populate_node,
 };
 
 int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
@@ -520,7 +550,7 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
     if (!s)
         return fail(err, -ENOMEM, "sim: out of memory");
     int rc = sim_memory_init(&s->mem, opts ? opts->machine_bytes : 0,
-                             opts ? opts->seed : 0, err);
+                             opts ? opts->seed : 0, opts ? opts->nr_nodes : 0, err);
     if (rc) {
         free(s);
         return rc;
@@ -550,6 +580,17 @@ uint64_t sim_frames_in_use(struct pvb_host *h)
     uint64_t n = 0;
     for (uint64_t c = 0; c < s->mem.nr_chunks; c++)
         if (s->mem.chunks[c].owner)
+            n += s->mem.chunks[c].used;
+    return n;
+}
+
+uint64_t sim_node_frames(struct pvb_host *h, uint32_t domid, unsigned node)
+{
+    struct sim_host *s = sim_host_of(h);
+    uint64_t n = 0;
+    for (uint64_t c = node * s->mem.node_chunks;
+         node < s->mem.nr_nodes && c < (node + 1) * s->mem.node_chunks; c++)
+        if (s->mem.chunks[c].owner == domid)
             n += s->mem.chunks[c].used;
     return n;
 }

@@ -466,6 +466,8 @@ static const struct host_ops xen_ops = {
     .introduce = xen_introduce,
     .claim = xen_claim,
     .memory_info = xen_memory_info,
+    .numa_info = xen_numa_info,
+    .populate_node = xen_populate_node,
 };
 
 /*

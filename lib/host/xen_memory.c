@@ -53,8 +53,9 @@ static bool at_max_pages(struct xen_host *x, uint32_t domid, unsigned order,
     return false;
 }
 
-long xen_populate(struct pvb_host *h, uint32_t domid, unsigned order,
-                  size_t count, xen_pfn_t *extents, pvb_error *err)
+static long populate_flags(struct pvb_host *h, uint32_t domid, unsigned order,
+                           unsigned flags, size_t count, xen_pfn_t *extents,
+                           pvb_error *err)
 {
     struct xen_host *x = xen_host_of(h);
 
@@ -71,7 +72,7 @@ long xen_populate(struct pvb_host *h, uint32_t domid, unsigned order,
     while (done < count) {
         size_t n = count - done < CHUNK_EXTENTS ? count - done : CHUNK_EXTENTS;
         uint64_t pfn = extents[done];
-        int got = xc_domain_populate_physmap(x->xch, domid, n, order, 0,
+        int got = xc_domain_populate_physmap(x->xch, domid, n, order, flags,
                                              extents + done);
         if (got < 0) {
             int rc = xen_fail(err, domid, errno, "populate 0x%zx extents of order %u "
@@ -92,6 +93,41 @@ long xen_populate(struct pvb_host *h, uint32_t domid, unsigned order,
         return (long)done;
     }
     return (long)done;
+}
+
+long xen_populate(struct pvb_host *h, uint32_t domid, unsigned order,
+                  size_t count, xen_pfn_t *extents, pvb_error *err)
+{
+    return populate_flags(h, domid, order, 0, count, extents, err);
+}
+
+long xen_populate_node(struct pvb_host *h, uint32_t domid, unsigned node,
+                       unsigned order, size_t count, xen_pfn_t *extents,
+                       pvb_error *err)
+{
+    if (node >= HOST_MAX_NODES)
+        return fail(err, -EINVAL, "xen: domain %u: populate on node %u: above %u",
+                    domid, node, HOST_MAX_NODES - 1);
+    return populate_flags(h, domid, order, XENMEMF_exact_node(node), count, extents, err);
+}
+
+int xen_numa_info(struct pvb_host *h, struct host_numa *numa, pvb_error *err)
+{
+    xc_meminfo_t mem[HOST_MAX_NODES];
+    unsigned max = HOST_MAX_NODES;
+    if (xc_numainfo(xen_host_of(h)->xch, &max, mem, NULL) < 0) {
+        int e = errno ? errno : EIO;
+        return fail(err, -e, "xen: numainfo failed: %s", strerror(e));
+    }
+    numa->nr_nodes = 0;
+    for (unsigned n = 0; n < max && n < HOST_MAX_NODES; n++) {
+        /* Node ids may have holes: a node without memory gets nothing. */
+        bool present = mem[n].memsize != XEN_INVALID_MEM_SZ;
+        numa->total_pages[n] = present ? mem[n].memsize >> 12 : 0;
+        numa->free_pages[n] = present ? mem[n].memfree >> 12 : 0;
+        numa->nr_nodes = n + 1;
+    }
+    return 0;
 }
 
 int xen_release(struct pvb_host *h, uint32_t domid, size_t count,

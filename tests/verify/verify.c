@@ -404,7 +404,7 @@ static void guest_mismatch(void)
 int main(void)
 {
     pvb_error err = { 0, "" };
-    struct pvb_sim_opts so = { UINT64_C(64) << 30, 7 };
+    struct pvb_sim_opts so = { .machine_bytes = UINT64_C(64) << 30, .seed = 7 };
     must(pvb_host_sim_open(&so, &h, &err), &err, "sim open");
 
     good("good domain, P->M outside", NULL);
