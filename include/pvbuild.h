@@ -414,6 +414,8 @@ struct pvb_sim_opts {
     uint64_t machine_bytes;   /* 0: large enough for multi-TiB guests */
     uint64_t seed;            /* how machine frames are scattered */
     const pvb_logger *log;
+    /* NUMA nodes (0: one), equal parts of machine memory in mfn order. */
+    unsigned nr_nodes;
 };
 #define PVB_SIM_OPTS_VERSION 1
 #define PVB_SIM_OPTS_INIT { .version = PVB_SIM_OPTS_VERSION }
@@ -484,7 +486,7 @@ int pvb_host_features(pvb_host *h, uint32_t *features, pvb_error *err);
  *    (XEN_DOMCTL_set_address_size) and builds x86_64 guests only.
  *  - Event channels: two unbound ports in the domain that backend_domid
  *    may bind (EVTCHNOP_alloc_unbound), one for the console and one for
- *    xenstore, passed in pvb_build_params; pvb_build writes them into
+ *    xenstore, passed in pvb_build_opts; pvb_build writes them into
  *    start_info.  A grant table of at least one frame (createdomain's
  *    max_grant_frames): pvb_build writes entries 0 (console) and 1
  *    (xenstore) for backend_domid.
@@ -669,6 +671,7 @@ struct pvb_plan_vcpu {
 
 #define PVB_PLAN_MAX_WARNINGS 4
 #define PVB_PLAN_CMDLINE_MAX 1024     /* start_info's cmd_line (MAX_GUEST_CMDLINE) */
+#define PVB_PLAN_MAX_NUMA 64
 
 /* The largest memory whose x86_64 P->M list fits one 512 GiB slot: 256 TiB. */
 #define PVB_PLAN_MAX_MEMORY_MIB (UINT64_C(1) << 28)
@@ -714,6 +717,16 @@ struct pvb_plan {
     uint64_t maxmem_mib;
     unsigned vcpus, max_vcpus;
     char cmdline[PVB_PLAN_CMDLINE_MAX];   /* what start_info gets */
+    /*
+     * NUMA placement, set by pvb_plan_place_numa on a host with more than
+     * one node: pfns [pfn, pfn + pages) are populated from node `node`
+     * only (XENMEMF_exact_node), in pfn order.  0 ranges: no placement.
+     */
+    unsigned nr_numa;
+    struct pvb_plan_numa {
+        uint64_t pfn, pages;
+        unsigned node;
+    } numa[PVB_PLAN_MAX_NUMA];
     /* New fields go here: the plan is the library's to allocate. */
 };
 
@@ -733,6 +746,17 @@ int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
                   pvb_error *err);
 
 /*
+ * Place the plan's memory on host h's NUMA nodes, as libxl places a domain
+ * without vnuma=: the node with the most free memory that holds the whole
+ * guest, else the fewest nodes that do (freest first), in whole 2 MiB
+ * extents; fills plan->numa.  A host with one node (or that cannot say)
+ * leaves nr_numa 0, as does one whose nodes cannot hold the guest (the
+ * claim then decides).  pvb_build populates each range from its node
+ * only.  pvb_domain_create places a plan it makes itself.
+ */
+int pvb_plan_place_numa(struct pvb_plan *plan, pvb_host *h, pvb_error *err);
+
+/*
  * The pfn of the level-`level` table (PVB_PT_L1 ..) whose entries cover
  * virtual address `va`: the P->M mapping's own table if it has one there,
  * else the initial mapping's.  Returns 0 or -ENOENT (no table planned).
@@ -750,6 +774,16 @@ int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f, pvb_error *err);
 
 /* ---------------------------------------------------------------- builder */
 
+/*
+ * Progress of the long part of a build: populating the guest's memory and
+ * writing its P->M list, which for a multi-TiB guest takes tens of
+ * seconds.  Called after each batch of at most 1 GiB of the guest's pfns,
+ * from pfn 0 up, has its frames and its P->M entries, with the pages done
+ * and the guest's total; the last call has done == total.  It may not
+ * call back into the library for the same host.
+ */
+typedef void pvb_progress_fn(void *opaque, uint64_t done_pages, uint64_t total_pages);
+
 #define PVB_BUILD_OPTS_VERSION 1
 struct pvb_build_opts {
     unsigned int version;        /* PVB_BUILD_OPTS_VERSION */
@@ -757,6 +791,8 @@ struct pvb_build_opts {
     uint32_t store_evtchn;       /* ... and xenstore rings */
     uint32_t backend_domid;      /* the domain running both backends (grants) */
     const pvb_logger *log;
+    pvb_progress_fn *progress;   /* or NULL */
+    void *progress_opaque;
 };
 #define PVB_BUILD_OPTS_INIT { .version = PVB_BUILD_OPTS_VERSION }
 
@@ -789,12 +825,15 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
 struct pvb_domain_opts {
     unsigned int version;            /* PVB_DOMAIN_OPTS_VERSION */
     uint32_t backend_domid;          /* runs the console and store backends */
-    struct pvb_ramdisk_opts ramdisk; /* for a ramdisk opened from cfg->ramdisk */
-    struct pvb_image_opts image;     /* for a kernel opened from cfg->kernel */
+    /* For a kernel / ramdisk opened from cfg->kernel / cfg->ramdisk (NULL:
+     * defaults); pointers, so that those structs can grow. */
+    const struct pvb_ramdisk_opts *ramdisk;
+    const struct pvb_image_opts *image;
     const pvb_logger *log;
+    pvb_progress_fn *progress;       /* passed to pvb_build, or NULL */
+    void *progress_opaque;
 };
-#define PVB_DOMAIN_OPTS_INIT { .version = PVB_DOMAIN_OPTS_VERSION, \
-    .ramdisk = PVB_RAMDISK_OPTS_INIT, .image = PVB_IMAGE_OPTS_INIT }
+#define PVB_DOMAIN_OPTS_INIT { .version = PVB_DOMAIN_OPTS_VERSION }
 
 struct pvb_domain {
     uint32_t domid;

@@ -65,6 +65,7 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_note_name.3 \
 	%reldir%/pvb_p2m_parse.3 \
 	%reldir%/pvb_plan_make.3 \
+	%reldir%/pvb_plan_place_numa.3 \
 	%reldir%/pvb_plan_print_json.3 \
 	%reldir%/pvb_plan_print_text.3 \
 	%reldir%/pvb_plan_segment.3 \

@@ -100,6 +100,21 @@ static int px_features(struct pvb_host *h, uint32_t *f, pvb_error *e)
 static int px_introduce(struct pvb_host *h, uint32_t d, const struct host_introduce *in,
                         pvb_error *e)
 { return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->introduce(INNER(h), d, in, e)); }
+/* Giving a claim back is best effort (a warning), as unmap cannot fail. */
+static int px_claim(struct pvb_host *h, uint32_t d, uint64_t n, pvb_error *e)
+{
+    if (n == 0)
+        return INNER(h)->ops->claim(INNER(h), d, n, e);
+    return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->claim(INNER(h), d, n, e));
+}
+static int px_meminfo(struct pvb_host *h, struct host_memory *m, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->memory_info(INNER(h), m, e)); }
+static int px_numa(struct pvb_host *h, struct host_numa *n, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->numa_info(INNER(h), n, e)); }
+static long px_populate_node(struct pvb_host *h, uint32_t d, unsigned node, unsigned o,
+                             size_t n, xen_pfn_t *x, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO,
+                  INNER(h)->ops->populate_node(INNER(h), d, node, o, n, x, e)); }
 /* Closing the proxy leaves the inner host to its owner. */
 static void px_close(struct pvb_host *h) { (void)h; }
 
@@ -138,6 +153,14 @@ static inline void proxy_init(struct proxy_host *p, struct pvb_host *inner)
     p->ops.unpause = px_unpause;
     p->ops.features = px_features;
     p->ops.introduce = px_introduce;
+    if (inner->ops->claim)
+        p->ops.claim = px_claim;
+    if (inner->ops->memory_info)
+        p->ops.memory_info = px_meminfo;
+    if (inner->ops->numa_info)
+        p->ops.numa_info = px_numa;
+    if (inner->ops->populate_node)
+        p->ops.populate_node = px_populate_node;
     p->base.ops = &p->ops;
     p->inner = inner;
 }

@@ -4,6 +4,7 @@
 #include "prepare.h"
 #include "create_vm.h"
 #include "json.h"
+#include "progress.h"
 #include "report.h"
 #include "timings.h"
 #include "vm.h"
@@ -55,8 +56,12 @@ static void create_usage(FILE *f)
 "  --no-cache           decode the kernel every time; keep nothing\n"
 "  --timings            print how long each phase took (stderr; with --json,\n"
 "                       a \"timings\" object)\n"
-"  -q, --quiet          print only errors (no layout report, no notes)\n"
+"  -q, --quiet          print only errors (no layout report, no notes, no\n"
+"                       progress line)\n"
 "  -v, --verbose        also print informational messages\n"
+"The guest's memory is claimed before it is populated: a guest the host cannot\n"
+"hold fails at once. On a terminal, a build that takes more than a second\n"
+"shows a progress line on stderr (pages done/total, rate).\n"
 "CONFIG is an xl domain config file (xl.cfg(5)); options override its keys,\n"
 "and KEY=VALUE arguments after it override single keys, as with xl create.\n", f);
 }
@@ -203,6 +208,15 @@ static void print_json(const char *host, const struct pvb_domain *dom,
     json_hex(&j, "nr_p2m_frames", si->nr_p2m_frames);
     json_object_end(&j);
 
+    json_array(&j, "numa");
+    for (unsigned i = 0; i < plan->nr_numa; i++) {
+        json_object(&j, NULL);
+        json_hex(&j, "pfn", plan->numa[i].pfn);
+        json_hex(&j, "pages", plan->numa[i].pages);
+        json_uint(&j, "node", plan->numa[i].node);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
     json_object(&j, "vcpu0");
     json_hex(&j, "rip", plan->vcpu.rip);
     json_hex(&j, "rsp", plan->vcpu.rsp);
@@ -291,7 +305,17 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
         goto out;
     }
     timings_mark(&tm, "host-open");
-    if (pvb_domain_create(host, cfg, pr.img, pr.rd, pr.plan, &dopts, &dom, &err) < 0) {
+    if (pvb_plan_place_numa(pr.plan, host, &err) < 0) {
+        cli_error("%s", err.msg);
+        goto out;
+    }
+    struct progress prog;
+    progress_init(&prog, stderr, !o->quiet && !o->json);
+    dopts.progress = progress_report;
+    dopts.progress_opaque = &prog;
+    int rc = pvb_domain_create(host, cfg, pr.img, pr.rd, pr.plan, &dopts, &dom, &err);
+    progress_end(&prog);
+    if (rc < 0) {
         cli_error("%s", err.msg);
         goto out;
     }

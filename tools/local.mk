@@ -11,5 +11,6 @@ tools_pvbuild_SOURCES = \
 	%reldir%/vm.h %reldir%/domarg.c %reldir%/cmd_list.c \
 	%reldir%/cmd_shutdown.c %reldir%/console.c %reldir%/monitor.c \
 	%reldir%/dryrun.c %reldir%/timings.c %reldir%/timings.h \
-	%reldir%/prepare.c %reldir%/prepare.h
+	%reldir%/prepare.c %reldir%/prepare.h \
+	%reldir%/progress.c %reldir%/progress.h
 tools_pvbuild_LDADD = lib/libpvbuild.la

@@ -107,6 +107,7 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
     const struct host_ops *ops = h->ops;
     struct build b = {
         .host = h, .domid = domid, .plan = plan, .log = params->log,
+        .progress = params->progress, .progress_opaque = params->progress_opaque,
     };
     struct phase ph;
     phase_begin(&ph, b.log);
@@ -127,7 +128,12 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
         return rc;
     phase_end(&ph, "checks");
 
-    if ((rc = populate_all(&b, err)) < 0)
+    if ((rc = claim_memory(&b, err)) < 0)
+        return rc;
+    rc = populate_all(&b, err);
+    /* As libxenguest: what is populated is the domain's; the rest goes back. */
+    claim_release(&b);
+    if (rc < 0)
         return undo_after(&b, rc, err);
     phase_end(&ph, "populate");
     if ((rc = load_kernel(&b, img, err)) < 0 ||

@@ -57,6 +57,9 @@ struct build {
     xen_pfn_t l4_mfn;
     /* An undo step failed: the domain may keep frames (or a pinned table). */
     bool undo_failed;
+    bool claimed;            /* the host holds a claim for this build */
+    pvb_progress_fn *progress;
+    void *progress_opaque;
 };
 
 /* The frame of a pfn the builder remembers, or 0 with an error. */
@@ -66,6 +69,15 @@ int build_mfn(const struct build *b, uint64_t pfn, xen_pfn_t *mfn, pvb_error *er
 void *build_map_pfns(struct build *b, uint64_t pfn, uint64_t count, int prot,
                      pvb_error *err);
 void build_unmap(struct build *b, void *addr, uint64_t count);
+
+/* claim.c: claim the plan's pages before populating; give the claim back */
+int claim_memory(struct build *b, pvb_error *err);
+void claim_release(struct build *b);
+
+/* numa.c: which node each pfn range is populated from (plan->numa) */
+#define NUMA_ANY (~0u)
+/* The node of pfn (NUMA_ANY: none) and how many pfns from it share it. */
+unsigned numa_node_at(const struct build *b, uint64_t pfn, uint64_t *span);
 
 /* populate.c */
 int populate_all(struct build *b, pvb_error *err);

@@ -37,13 +37,13 @@ static int open_inputs(const struct pvb_config *cfg, const pvb_image **img,
     if (!*img) {
         if (!cfg->kernel)
             return fail(err, -EINVAL, "config: no kernel named, and no image given");
-        if ((rc = pvb_image_open_file(cfg->kernel, opts ? &opts->image : NULL,
+        if ((rc = pvb_image_open_file(cfg->kernel, opts ? opts->image : NULL,
                                       own_img, err)) < 0)
             return rc;
         *img = *own_img;
     }
     if (!*rd && cfg->ramdisk) {
-        if ((rc = pvb_ramdisk_open_file(cfg->ramdisk, opts ? &opts->ramdisk : NULL,
+        if ((rc = pvb_ramdisk_open_file(cfg->ramdisk, opts ? opts->ramdisk : NULL,
                                         own_rd, err)) < 0)
             return rc;
         *rd = *own_rd;
@@ -70,6 +70,8 @@ static int create_and_build(pvb_host *h, const struct pvb_config *cfg,
         .version = PVB_BUILD_OPTS_VERSION,
         .backend_domid = opts ? opts->backend_domid : 0,
         .log = opts ? opts->log : NULL,
+        .progress = opts ? opts->progress : NULL,
+        .progress_opaque = opts ? opts->progress_opaque : NULL,
     };
     pvb_error ignored;
     int rc;
@@ -128,6 +130,8 @@ int pvb_domain_create(pvb_host *h, const struct pvb_config *cfg,
             goto out;
         rc = pvb_plan_make(pvb_image_guest(img), cfg, rd ? pvb_ramdisk_size(rd) : 0,
                            &own_plan, err);
+        if (rc == 0)
+            rc = pvb_plan_place_numa(own_plan, h, err);
         if (rc < 0) {
             if (rd && rc == -ENOSPC && err && strncmp(err->msg, "ramdisk of", 10) == 0)
                 fail_prefix(err, rc, ramdisk_name(rd));

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 lib_libpvbcore_la_SOURCES += \
 	%reldir%/build.c %reldir%/build.h \
+	%reldir%/claim.c \
+	%reldir%/numa.c \
 	%reldir%/populate.c \
 	%reldir%/load.c \
 	%reldir%/pagetables.c \

@@ -102,6 +102,11 @@ static int populate_range(struct build *b, uint64_t first, uint64_t count,
         uint64_t pfn = first + done;
         uint64_t left = count - done;
 
+        uint64_t span;
+        unsigned node = numa_node_at(b, pfn, &span);
+        if (left > span)
+            left = span;        /* a NUMA range ends here */
+
         if (pfn % PFNS_PER_EXTENT == 0 && left >= PFNS_PER_EXTENT) {
             size_t n = (size_t)(left / PFNS_PER_EXTENT);
             if (n > BATCH_EXTENTS)
@@ -110,7 +115,9 @@ static int populate_range(struct build *b, uint64_t first, uint64_t count,
             xen_pfn_t ext[BATCH_EXTENTS];
             for (size_t i = 0; i < n; i++)
                 ext[i] = pfn + i * PFNS_PER_EXTENT;
-            long got = ops->populate(b->host, b->domid, EXTENT_ORDER, n, ext, err);
+            long got = node == NUMA_ANY
+                ? ops->populate(b->host, b->domid, EXTENT_ORDER, n, ext, err)
+                : ops->populate_node(b->host, b->domid, node, EXTENT_ORDER, n, ext, err);
             if (got < 0)
                 goto fail;
             for (long i = 0; i < got; i++)
@@ -131,7 +138,9 @@ static int populate_range(struct build *b, uint64_t first, uint64_t count,
             out[i] = pfn + i;
         if (err)
             err->msg[0] = 0;    /* so that a partial success's reason is its own */
-        long got = ops->populate(b->host, b->domid, 0, (size_t)left, out, err);
+        long got = node == NUMA_ANY
+            ? ops->populate(b->host, b->domid, 0, (size_t)left, out, err)
+            : ops->populate_node(b->host, b->domid, node, 0, (size_t)left, out, err);
         if (got < 0)
             goto fail;
         done += (uint64_t)got;
@@ -326,6 +335,10 @@ static int sweep(struct build *b, xen_pfn_t *tmp, pvb_error *err)
         }
         build_unmap(b, list, n);
         b->swept_extents = e0 + n;
+        /* Every pfn below here has its frame and its P->M entry. */
+        if (b->progress)
+            b->progress(b->progress_opaque, (e0 + n) * PFNS_PER_EXTENT < nr
+                        ? (e0 + n) * PFNS_PER_EXTENT : nr, nr);
     }
     return 0;
 }

@@ -47,6 +47,21 @@ struct host_introduce {
     unsigned vcpus;
 };
 
+/* The host's memory as Xen's physinfo counts it, in 4 KiB frames. */
+struct host_memory {
+    uint64_t total_pages;
+    uint64_t free_pages;         /* free, claimed or not */
+    uint64_t outstanding_pages;  /* claimed by all domains and not yet populated */
+};
+
+/* The host's NUMA nodes, as xc_numainfo reports them, in 4 KiB frames. */
+#define HOST_MAX_NODES 64
+struct host_numa {
+    unsigned nr_nodes;
+    uint64_t total_pages[HOST_MAX_NODES];
+    uint64_t free_pages[HOST_MAX_NODES];
+};
+
 /* Protections for map(). */
 #define HOST_MAP_READ  1
 #define HOST_MAP_WRITE 2
@@ -116,6 +131,27 @@ struct host_ops {
      */
     int (*introduce)(struct pvb_host *h, uint32_t domid,
                      const struct host_introduce *in, pvb_error *err);
+
+    /*
+     * XENMEM_claim_pages: set `pages` frames (the domain's total, those it
+     * has included) aside for domid's later populates, so no other domain
+     * takes them; 0 gives what is left of the claim back.  -ENOMEM when
+     * free memory less the other domains' claims is short; -ENOSYS or
+     * -EOPNOTSUPP when the host has no claims.  May be NULL (no claims).
+     */
+    int (*claim)(struct pvb_host *h, uint32_t domid, uint64_t pages, pvb_error *err);
+    /* Total, free and claimed frames of the whole host.  May be NULL. */
+    int (*memory_info)(struct pvb_host *h, struct host_memory *mem, pvb_error *err);
+
+    /* The NUMA nodes with their memory.  May be NULL (one node). */
+    int (*numa_info)(struct pvb_host *h, struct host_numa *numa, pvb_error *err);
+    /*
+     * populate, with every frame from node `node` (XENMEMF_exact_node):
+     * fewer extents, or -ENOMEM, when the node has no more.  May be NULL.
+     */
+    long (*populate_node)(struct pvb_host *h, uint32_t domid, unsigned node,
+                          unsigned order, size_t count, xen_pfn_t *extents,
+                          pvb_error *err);
 };
 
 /* Every host embeds this first. */

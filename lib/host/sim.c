@@ -51,13 +51,6 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
     if (cfg->max_vcpus == 0 || cfg->max_vcpus > SIM_MAX_VCPUS)
         return fail(err, -EINVAL, "sim: domain create: max_vcpus %u out of range 1..%u",
                     cfg->max_vcpus, SIM_MAX_VCPUS);
-    /* As Xen would fail populate part way: better said before anything is taken. */
-    if (cfg->max_pages > s->mem.nr_frames)
-        return fail(err, -ENOMEM, "sim: domain create: max memory of 0x%" PRIx64
-                    " pages (%" PRIu64 " MiB, rounded up) exceeds the simulated machine's 0x%"
-                    PRIx64 " pages (%" PRIu64 " MiB)", cfg->max_pages,
-                    (cfg->max_pages + 255) >> 8, s->mem.nr_frames,
-                    s->mem.nr_frames >> 8);
     uint32_t id = s->next_domid;
     if (id >= DOMID_FIRST_RESERVED)
         return fail(err, -ENOSPC, "sim: domain create: no domain ids left (next %u)", id);
@@ -86,7 +79,7 @@ static int sim_domain_create(struct pvb_host *h, const struct host_domain_config
         return fail(err, -ENOMEM, "sim: domain create: out of memory");
     }
     /* shared_info is Xen's frame shared with the guest: owned, not counted. */
-    int rc = sim_alloc_frame(&s->mem, d, ~(xen_pfn_t)0, &d->shared_info_mfn);
+    int rc = sim_alloc_frame(&s->mem, d, SIM_ANY_NODE, ~(xen_pfn_t)0, &d->shared_info_mfn);
     if (rc) {
         domain_free(s, d);
         return fail(err, -ENOMEM, "sim: domain create: no machine frame (or no "
@@ -106,6 +99,7 @@ static int sim_domain_destroy(struct pvb_host *h, uint32_t domid, pvb_error *err
     if (rc)
         return rc;
     s->domains[domid] = NULL;
+    s->outstanding -= d->outstanding;    /* a dying domain's claim goes, as on Xen */
     domain_free(s, d);
     return 0;
 }
@@ -144,8 +138,8 @@ static int sim_set_address_size(struct pvb_host *h, uint32_t domid, unsigned bit
     return 0;
 }
 
-static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
-                         size_t count, xen_pfn_t *extents, pvb_error *err)
+static long populate_on(struct pvb_host *h, uint32_t domid, unsigned node,
+                        unsigned order, size_t count, xen_pfn_t *extents, pvb_error *err)
 {
     struct sim_host *s = sim_host_of(h);
     struct sim_domain *d;
@@ -158,6 +152,9 @@ static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
     if (count && !extents)
         return fail(err, -EINVAL, "sim: domain %u: populate of %zu extents without a list",
                     domid, count);
+    if (node != SIM_ANY_NODE && node >= s->mem.nr_nodes)
+        return fail(err, -EINVAL, "sim: domain %u: populate on node %u: the machine "
+                    "has %u", domid, node, s->mem.nr_nodes);
     if (count > (size_t)LONG_MAX)
         count = LONG_MAX;
 
@@ -170,9 +167,17 @@ static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
                  domid, frames, (uint64_t)pfn, d->max_pages, d->nr_pages);
             return i ? (long)i : -ENOMEM;
         }
+        /* Xen's rule: other domains' claims are not for us unless ours covers it. */
+        uint64_t free = sim_free_pages(&s->mem);
+        if (s->outstanding && s->outstanding + frames > free && d->outstanding < frames) {
+            fail(err, -ENOMEM, "sim: domain %u: populate of 0x%" PRIx64 " frames at pfn 0x%"
+                 PRIx64 ": 0x%" PRIx64 " frames free, 0x%" PRIx64 " of them claimed",
+                 domid, frames, (uint64_t)pfn, free, s->outstanding);
+            return i ? (long)i : -ENOMEM;
+        }
         xen_pfn_t mfn;
-        rc = order ? sim_alloc_extent(&s->mem, d, pfn, &mfn)
-                   : sim_alloc_frame(&s->mem, d, pfn, &mfn);
+        rc = order ? sim_alloc_extent(&s->mem, d, node, pfn, &mfn)
+                   : sim_alloc_frame(&s->mem, d, node, pfn, &mfn);
         if (rc == -ENOSPC && order) {
             /* Like Xen: fewer extents done, the caller falls back to 4 KiB. */
             fail(err, -ENOMEM, "sim: domain %u: no free 2 MiB machine run left for pfn 0x%"
@@ -187,8 +192,36 @@ static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
         }
         extents[i] = mfn;
         d->nr_pages += frames;
+        uint64_t used = d->outstanding < frames ? d->outstanding : frames;
+        d->outstanding -= used;
+        s->outstanding -= used;
     }
     return (long)count;
+}
+
+static long sim_populate(struct pvb_host *h, uint32_t domid, unsigned order,
+                         size_t count, xen_pfn_t *extents, pvb_error *err)
+{
+    return populate_on(h, domid, SIM_ANY_NODE, order, count, extents, err);
+}
+
+static long sim_populate_node(struct pvb_host *h, uint32_t domid, unsigned node,
+                              unsigned order, size_t count, xen_pfn_t *extents,
+                              pvb_error *err)
+{
+    return populate_on(h, domid, node, order, count, extents, err);
+}
+
+static int sim_numa_info(struct pvb_host *h, struct host_numa *numa, pvb_error *err)
+{
+    const struct sim_memory *m = &sim_host_of(h)->mem;
+    (void)err;
+    numa->nr_nodes = m->nr_nodes;
+    for (unsigned n = 0; n < m->nr_nodes; n++) {
+        numa->total_pages[n] = m->node_chunks * SIM_CHUNK_FRAMES;
+        numa->free_pages[n] = sim_node_free_pages(m, n);
+    }
+    return 0;
 }
 
 static int sim_release(struct pvb_host *h, uint32_t domid, size_t count,
@@ -437,6 +470,49 @@ static void sim_close(struct pvb_host *h)
     free(s);
 }
 
+/* As Xen's domain_set_outstanding_pages, with its error codes. */
+static int sim_claim(struct pvb_host *h, uint32_t domid, uint64_t pages, pvb_error *err)
+{
+    struct sim_host *s = sim_host_of(h);
+    struct sim_domain *d;
+    int rc = sim_domain_get(s, domid, "claim", &d, err);
+    if (rc)
+        return rc;
+    if (pages == 0) {
+        s->outstanding -= d->outstanding;
+        d->outstanding = 0;
+        return 0;
+    }
+    if (d->outstanding)
+        return fail(err, -EINVAL, "sim: domain %u: claim of 0x%" PRIx64 " pages: it "
+                    "has a claim already (0x%" PRIx64 " outstanding)", domid, pages,
+                    d->outstanding);
+    if (pages <= d->nr_pages || pages > d->max_pages)
+        return fail(err, -EINVAL, "sim: domain %u: claim of 0x%" PRIx64 " pages: not "
+                    "above its 0x%" PRIx64 " pages, or above max_pages 0x%" PRIx64,
+                    domid, pages, d->nr_pages, d->max_pages);
+    uint64_t free = sim_free_pages(&s->mem);
+    uint64_t avail = free > s->outstanding ? free - s->outstanding : 0;
+    uint64_t want = pages - d->nr_pages;
+    if (want > avail)
+        return fail(err, -ENOMEM, "sim: domain %u: claim of 0x%" PRIx64 " pages refused: "
+                    "0x%" PRIx64 " free, 0x%" PRIx64 " of them claimed", domid, want,
+                    free, s->outstanding);
+    d->outstanding = want;
+    s->outstanding += want;
+    return 0;
+}
+
+static int sim_memory_info(struct pvb_host *h, struct host_memory *mem, pvb_error *err)
+{
+    struct sim_host *s = sim_host_of(h);
+    (void)err;
+    mem->total_pages = s->mem.nr_frames;
+    mem->free_pages = sim_free_pages(&s->mem);
+    mem->outstanding_pages = s->outstanding;
+    return 0;
+}
+
 static const struct host_ops sim_ops = {
     .name = "sim",
     .close = sim_close,
@@ -458,6 +534,10 @@ static const struct host_ops sim_ops = {
     .unpause = sim_unpause,
     .features = sim_features,
     .introduce = sim_introduce,
+    .claim = sim_claim,
+    .memory_info = sim_memory_info,
+    .numa_info = sim_numa_info,
+    .populate_node = sim_populate_node,
 };
 
 int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
@@ -474,7 +554,7 @@ int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,
     if (!s)
         return fail(err, -ENOMEM, "sim: out of memory");
     rc = sim_memory_init(&s->mem, opts ? opts->machine_bytes : 0,
-                             opts ? opts->seed : 0, err);
+                         opts ? opts->seed : 0, opts ? opts->nr_nodes : 0, err);
     if (rc) {
         free(s);
         return rc;
@@ -504,6 +584,17 @@ uint64_t sim_frames_in_use(struct pvb_host *h)
     uint64_t n = 0;
     for (uint64_t c = 0; c < s->mem.nr_chunks; c++)
         if (s->mem.chunks[c].owner)
+            n += s->mem.chunks[c].used;
+    return n;
+}
+
+uint64_t sim_node_frames(struct pvb_host *h, uint32_t domid, unsigned node)
+{
+    struct sim_host *s = sim_host_of(h);
+    uint64_t n = 0;
+    for (uint64_t c = node * s->mem.node_chunks;
+         node < s->mem.nr_nodes && c < (node + 1) * s->mem.node_chunks; c++)
+        if (s->mem.chunks[c].owner == domid)
             n += s->mem.chunks[c].used;
     return n;
 }

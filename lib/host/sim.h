@@ -28,6 +28,8 @@ uint32_t sim_frame_owner(struct pvb_host *h, xen_pfn_t mfn);
 uint64_t sim_machine_frames(struct pvb_host *h);
 /* The level (1..4) of mfn as a pinned page table, 0 if it is none. */
 unsigned sim_frame_table_level(struct pvb_host *h, xen_pfn_t mfn);
+/* Frames domain domid owns on NUMA node `node` (reads every chunk's entry). */
+uint64_t sim_node_frames(struct pvb_host *h, uint32_t domid, unsigned node);
 /* Live map() views not yet unmapped. */
 size_t sim_live_views(struct pvb_host *h);
 /* Domains that exist, and machine frames handed out to any of them. */

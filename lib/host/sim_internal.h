@@ -78,7 +78,18 @@ struct sim_memory {
     /* Chunks given back (zeroed), reused last-in first-out. */
     uint32_t *free_chunks;
     size_t nr_free, cap_free;
+
+    uint64_t in_use;             /* frames handed out to any domain */
+
+    /* NUMA: node n holds chunks [n * node_chunks, (n + 1) * node_chunks);
+     * free_chunks is cut the same way, node n's list from n * node_chunks. */
+    unsigned nr_nodes;
+    uint64_t node_chunks;
+    size_t node_free[HOST_MAX_NODES];
+    uint64_t node_in_use[HOST_MAX_NODES];
 };
+
+#define SIM_ANY_NODE (~0u)
 
 struct sim_pin {
     struct sim_pin *next;
@@ -108,6 +119,8 @@ struct sim_domain {
     /* Every chunk it ever took (stale entries: owner no longer this domain). */
     uint32_t *taken;
     size_t nr_taken, cap_taken;
+
+    uint64_t outstanding;        /* claimed frames not yet populated */
 };
 
 /* A live map() of the caller's: which frames, with what protection. */
@@ -135,6 +148,7 @@ struct sim_host {
     /* Frames of pinned tables: value = level (bits 0..2) | refs << 3. */
     struct mfn_map pinned;
     struct sim_view *views;
+    uint64_t outstanding;        /* all domains' claims, as Xen's outstanding_claims */
 };
 
 static inline struct sim_host *sim_host_of(struct pvb_host *h)
@@ -148,15 +162,19 @@ int sim_domain_get(struct sim_host *s, uint32_t domid, const char *what,
 
 /* sim_memory.c, sim_map.c */
 int sim_memory_init(struct sim_memory *m, uint64_t bytes, uint64_t seed,
-                    pvb_error *err);
+                    unsigned nr_nodes, pvb_error *err);
+/* Free frames of node n. */
+uint64_t sim_node_free_pages(const struct sim_memory *m, unsigned n);
 void sim_memory_fini(struct sim_memory *m);
 bool sim_frame_is(const struct sim_memory *m, xen_pfn_t mfn, uint32_t domid);
 /* "a free frame", "owned by domain 2", ...: for messages. */
 const char *sim_owner_text(struct sim_host *s, xen_pfn_t mfn, char *buf, size_t len);
-int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d,
+int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d, unsigned node,
                     xen_pfn_t avoid, xen_pfn_t *mfn);
-int sim_alloc_extent(struct sim_memory *m, struct sim_domain *d,
+int sim_alloc_extent(struct sim_memory *m, struct sim_domain *d, unsigned node,
                      xen_pfn_t avoid, xen_pfn_t *mfn);
+/* Frames no domain has (chunk 0 is never handed out). */
+uint64_t sim_free_pages(const struct sim_memory *m);
 int sim_free_frames(struct sim_memory *m, struct sim_domain *d,
                     size_t count, const xen_pfn_t *mfns, pvb_error *err);
 void sim_free_domain_frames(struct sim_memory *m, struct sim_domain *d);

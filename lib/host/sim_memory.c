@@ -79,7 +79,7 @@ static void *reserve(size_t bytes)
 }
 
 int sim_memory_init(struct sim_memory *m, uint64_t bytes, uint64_t seed,
-                    pvb_error *err)
+                    unsigned nr_nodes, pvb_error *err)
 {
     memset(m, 0, sizeof *m);
     m->fd = -1;
@@ -92,6 +92,13 @@ int sim_memory_init(struct sim_memory *m, uint64_t bytes, uint64_t seed,
 
     m->nr_frames = bytes / FRAME_BYTES;
     m->nr_chunks = m->nr_frames >> SIM_CHUNK_SHIFT;
+    m->nr_nodes = nr_nodes ? nr_nodes : 1;
+    if (m->nr_nodes > HOST_MAX_NODES || m->nr_chunks % m->nr_nodes ||
+        m->nr_chunks / m->nr_nodes < 2)
+        return fail(err, -EINVAL, "sim: nr_nodes %u: machine_bytes 0x%" PRIx64 " must "
+                    "split into that many equal nodes of 2 MiB multiples, at least 4 MiB "
+                    "each, and nodes are at most %u", nr_nodes, bytes, HOST_MAX_NODES);
+    m->node_chunks = m->nr_chunks / m->nr_nodes;
     m->seed = seed;
     m->fresh_next = 1;
 
@@ -188,32 +195,73 @@ const char *sim_owner_text(struct sim_host *s, xen_pfn_t mfn, char *buf, size_t 
     return buf;
 }
 
+static unsigned node_of(const struct sim_memory *m, uint64_t c)
+{
+    return (unsigned)(c / m->node_chunks);
+}
+
+static void count_use(struct sim_memory *m, uint64_t c, int64_t frames)
+{
+    m->in_use += (uint64_t)frames;
+    m->node_in_use[node_of(m, c)] += (uint64_t)frames;
+}
+
+uint64_t sim_node_free_pages(const struct sim_memory *m, unsigned n)
+{
+    /* Chunk 0 (node 0's first) is never handed out. */
+    uint64_t frames = m->node_chunks * SIM_CHUNK_FRAMES - (n == 0 ? SIM_CHUNK_FRAMES : 0);
+    return frames - m->node_in_use[n];
+}
+
+uint64_t sim_free_pages(const struct sim_memory *m)
+{
+    return m->nr_frames - SIM_CHUNK_FRAMES - m->in_use;
+}
+
 uint64_t sim_machine_frames(struct pvb_host *h)
 {
     return sim_host_of(h)->mem.nr_frames;
 }
 
-/* Take a whole free chunk: a reused one if any, else the next fresh one. */
-static int take_chunk(struct sim_memory *m, uint64_t *chunk)
+/* A reused chunk of node n's list, at a seeded position so it stays scattered. */
+static uint64_t take_listed(struct sim_memory *m, unsigned n)
 {
-    if (m->nr_free) {
-        /* Pick a seeded position so reused chunks stay scattered too. */
-        size_t i = mix(m->seed, m->nr_free, m->fresh_next) % m->nr_free;
-        *chunk = m->free_chunks[i];
-        m->free_chunks[i] = m->free_chunks[--m->nr_free];
-        return 0;
-    }
-    if (m->fresh_next < m->nr_chunks) {
-        *chunk = fresh_chunk(m, m->fresh_next++);
-        return 0;
-    }
-    return -ENOSPC;
+    uint32_t *list = m->free_chunks + n * m->node_chunks;
+    size_t i = mix(m->seed, m->node_free[n], m->fresh_next) % m->node_free[n];
+    uint64_t c = list[i];
+    list[i] = list[--m->node_free[n]];
+    return c;
 }
 
-/* The free list has room for every chunk, so giving one back cannot fail. */
+/* Each node's list has room for all its chunks: giving one back cannot fail. */
 static void give_back_chunk(struct sim_memory *m, uint64_t c)
 {
-    m->free_chunks[m->nr_free++] = (uint32_t)c;
+    unsigned n = node_of(m, c);
+    m->free_chunks[n * m->node_chunks + m->node_free[n]++] = (uint32_t)c;
+}
+
+/*
+ * Take a whole free chunk (of `node`, or of any with SIM_ANY_NODE): a
+ * reused one if any, else the next fresh one.  Fresh chunks of other
+ * nodes met on the way go to their nodes' lists.
+ */
+static int take_chunk(struct sim_memory *m, unsigned node, uint64_t *chunk)
+{
+    for (unsigned n = 0; n < m->nr_nodes; n++) {
+        if ((node == SIM_ANY_NODE || node == n) && m->node_free[n]) {
+            *chunk = take_listed(m, n);
+            return 0;
+        }
+    }
+    while (m->fresh_next < m->nr_chunks) {
+        uint64_t c = fresh_chunk(m, m->fresh_next++);
+        if (node == SIM_ANY_NODE || node_of(m, c) == node) {
+            *chunk = c;
+            return 0;
+        }
+        give_back_chunk(m, c);
+    }
+    return -ENOSPC;
 }
 
 static void punch(struct sim_memory *m, xen_pfn_t mfn, uint64_t count)
@@ -253,21 +301,22 @@ static int claim_chunk(struct sim_memory *m, struct sim_domain *d, uint64_t c,
     struct sim_chunk *ch = &m->chunks[c];
     ch->owner = (uint16_t)d->domid;
     ch->used = used;
+    count_use(m, c, used);
     ch->listed = 0;
     ch->dirty = 0;
     return 0;
 }
 
-int sim_alloc_extent(struct sim_memory *m, struct sim_domain *d,
+int sim_alloc_extent(struct sim_memory *m, struct sim_domain *d, unsigned node,
                      xen_pfn_t avoid, xen_pfn_t *mfn)
 {
     uint64_t c;
-    if (take_chunk(m, &c))
+    if (take_chunk(m, node, &c))
         return -ENOSPC;
     if ((c << SIM_CHUNK_SHIFT) == avoid) {
         /* pfn == mfn would hide a mix-up: take another, return this one. */
         uint64_t c2;
-        int rc = take_chunk(m, &c2);
+        int rc = take_chunk(m, node, &c2);
         give_back_chunk(m, c);
         if (rc)
             return -ENOSPC;
@@ -305,13 +354,17 @@ static int pick_in_chunk(const struct sim_memory *m, uint64_t c, xen_pfn_t avoid
     return -1;
 }
 
-int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d,
+int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d, unsigned node,
                     xen_pfn_t avoid, xen_pfn_t *mfn)
 {
     for (;;) {
         while (d->nr_partial) {
             uint64_t c = d->partial[d->nr_partial - 1];
             struct sim_chunk *ch = &m->chunks[c];
+            /* Another node's spare frames wait; this node gets a chunk of its own. */
+            if (node != SIM_ANY_NODE && node_of(m, c) != node && ch->owner == d->domid &&
+                ch->used < SIM_CHUNK_FRAMES)
+                break;
             if (ch->owner != d->domid) {        /* stale: freed since */
                 d->nr_partial--;
                 continue;
@@ -326,6 +379,7 @@ int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d,
                 break;                          /* only `avoid` is left here */
             chunk_bits(m, c)[off / 64] |= UINT64_C(1) << (off % 64);
             ch->bits = 1;
+            count_use(m, c, 1);
             if (++ch->used == SIM_CHUNK_FRAMES) {
                 ch->listed = 0;
                 d->nr_partial--;
@@ -334,7 +388,7 @@ int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d,
             return 0;
         }
         uint64_t c;
-        if (take_chunk(m, &c))
+        if (take_chunk(m, node, &c))
             return -ENOSPC;
         if (claim_chunk(m, d, c, 0))
             return -ENOMEM;
@@ -351,6 +405,7 @@ int sim_alloc_frame(struct sim_memory *m, struct sim_domain *d,
 static void free_whole_chunk(struct sim_memory *m, uint64_t c)
 {
     struct sim_chunk *ch = &m->chunks[c];
+    count_use(m, c, -(int64_t)ch->used);
     if (ch->dirty)
         punch(m, c << SIM_CHUNK_SHIFT, SIM_CHUNK_FRAMES);
     /* Chunks only ever handed out whole never touch their bitmap page. */
@@ -386,6 +441,7 @@ int sim_free_frames(struct sim_memory *m, struct sim_domain *d,
         ch->bits = 1;
         bits[off / 64] &= ~(UINT64_C(1) << (off % 64));
         ch->used--;
+        count_use(m, c, -1);
         d->nr_pages--;
 
         if (ch->used == 0) {

@@ -465,6 +465,10 @@ static const struct host_ops xen_ops = {
     .unpause = xen_unpause,
     .features = xen_features,
     .introduce = xen_introduce,
+    .claim = xen_claim,
+    .memory_info = xen_memory_info,
+    .numa_info = xen_numa_info,
+    .populate_node = xen_populate_node,
 };
 
 /*

@@ -68,6 +68,12 @@ int xen_release(struct pvb_host *h, uint32_t domid, size_t count,
 void *xen_map(struct pvb_host *h, uint32_t domid, int prot, size_t count,
               const xen_pfn_t *mfns, pvb_error *err);
 void xen_unmap(struct pvb_host *h, void *addr, size_t count);
+long xen_populate_node(struct pvb_host *h, uint32_t domid, unsigned node,
+                       unsigned order, size_t count, xen_pfn_t *extents,
+                       pvb_error *err);
+int xen_numa_info(struct pvb_host *h, struct host_numa *numa, pvb_error *err);
+int xen_claim(struct pvb_host *h, uint32_t domid, uint64_t pages, pvb_error *err);
+int xen_memory_info(struct pvb_host *h, struct host_memory *mem, pvb_error *err);
 int xen_grant_seed(struct pvb_host *h, uint32_t domid, uint32_t backend_domid,
                    xen_pfn_t console_mfn, xen_pfn_t xenstore_mfn, pvb_error *err);
 

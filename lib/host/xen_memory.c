@@ -7,6 +7,8 @@
  *   release     XENMEM_decrease_reservation (xc_domain_decrease_reservation)
  *               of order-0 machine frames: a PV domain's "gmfn" is its mfn
  *   map, unmap  xenforeignmemory_map / _unmap of machine frames
+ *   claim       XENMEM_claim_pages (xc_domain_claim_pages)
+ *   memory_info XEN_SYSCTL_physinfo (xc_physinfo): total, free, claimed
  *   grant_seed  the grant table's first frame through
  *               xenforeignmemory_map_resource (XENMEM_acquire_resource)
  * Xen reports a short populate or release by its count alone, with no
@@ -51,8 +53,9 @@ static bool at_max_pages(struct xen_host *x, uint32_t domid, unsigned order,
     return false;
 }
 
-long xen_populate(struct pvb_host *h, uint32_t domid, unsigned order,
-                  size_t count, xen_pfn_t *extents, pvb_error *err)
+static long populate_flags(struct pvb_host *h, uint32_t domid, unsigned order,
+                           unsigned flags, size_t count, xen_pfn_t *extents,
+                           pvb_error *err)
 {
     struct xen_host *x = xen_host_of(h);
 
@@ -69,7 +72,7 @@ long xen_populate(struct pvb_host *h, uint32_t domid, unsigned order,
     while (done < count) {
         size_t n = count - done < CHUNK_EXTENTS ? count - done : CHUNK_EXTENTS;
         uint64_t pfn = extents[done];
-        int got = xc_domain_populate_physmap(x->xch, domid, n, order, 0,
+        int got = xc_domain_populate_physmap(x->xch, domid, n, order, flags,
                                              extents + done);
         if (got < 0) {
             int rc = xen_fail(err, domid, errno, "populate 0x%zx extents of order %u "
@@ -90,6 +93,41 @@ long xen_populate(struct pvb_host *h, uint32_t domid, unsigned order,
         return (long)done;
     }
     return (long)done;
+}
+
+long xen_populate(struct pvb_host *h, uint32_t domid, unsigned order,
+                  size_t count, xen_pfn_t *extents, pvb_error *err)
+{
+    return populate_flags(h, domid, order, 0, count, extents, err);
+}
+
+long xen_populate_node(struct pvb_host *h, uint32_t domid, unsigned node,
+                       unsigned order, size_t count, xen_pfn_t *extents,
+                       pvb_error *err)
+{
+    if (node >= HOST_MAX_NODES)
+        return fail(err, -EINVAL, "xen: domain %u: populate on node %u: above %u",
+                    domid, node, HOST_MAX_NODES - 1);
+    return populate_flags(h, domid, order, XENMEMF_exact_node(node), count, extents, err);
+}
+
+int xen_numa_info(struct pvb_host *h, struct host_numa *numa, pvb_error *err)
+{
+    xc_meminfo_t mem[HOST_MAX_NODES];
+    unsigned max = HOST_MAX_NODES;
+    if (xc_numainfo(xen_host_of(h)->xch, &max, mem, NULL) < 0) {
+        int e = errno ? errno : EIO;
+        return fail(err, -e, "xen: numainfo failed: %s", strerror(e));
+    }
+    numa->nr_nodes = 0;
+    for (unsigned n = 0; n < max && n < HOST_MAX_NODES; n++) {
+        /* Node ids may have holes: a node without memory gets nothing. */
+        bool present = mem[n].memsize != XEN_INVALID_MEM_SZ;
+        numa->total_pages[n] = present ? mem[n].memsize >> 12 : 0;
+        numa->free_pages[n] = present ? mem[n].memfree >> 12 : 0;
+        numa->nr_nodes = n + 1;
+    }
+    return 0;
 }
 
 int xen_release(struct pvb_host *h, uint32_t domid, size_t count,
@@ -226,5 +264,30 @@ int xen_grant_seed(struct pvb_host *h, uint32_t domid, uint32_t backend_domid,
     }
     if (xenforeignmemory_unmap_resource(x->fmem, res) < 0)
         return xen_fail(err, domid, errno, "unmapping grant table frame 0 failed");
+    return 0;
+}
+
+int xen_claim(struct pvb_host *h, uint32_t domid, uint64_t pages, pvb_error *err)
+{
+    struct xen_host *x = xen_host_of(h);
+    if (xc_domain_claim_pages(x->xch, domid, (unsigned long)pages) < 0) {
+        int e = errno;
+        if (pages == 0)
+            return xen_fail(err, domid, e, "releasing its claim failed");
+        return xen_fail(err, domid, e, "claim of 0x%" PRIx64 " pages failed", pages);
+    }
+    return 0;
+}
+
+int xen_memory_info(struct pvb_host *h, struct host_memory *mem, pvb_error *err)
+{
+    xc_physinfo_t pi = { 0 };
+    if (xc_physinfo(xen_host_of(h)->xch, &pi) < 0) {
+        int e = errno ? errno : EIO;
+        return fail(err, -e, "xen: physinfo failed: %s", strerror(e));
+    }
+    mem->total_pages = pi.total_pages;
+    mem->free_pages = pi.free_pages;
+    mem->outstanding_pages = pi.outstanding_pages;
     return 0;
 }

@@ -102,6 +102,11 @@ int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f, pvb_error *err)
         fprintf(f, " hypercall_page 0x%" PRIx64, plan->hypercall_pfn);
     fprintf(f, "\nvcpu: rip 0x%" PRIx64 " rsp 0x%" PRIx64 " rsi 0x%" PRIx64 "\n",
             plan->vcpu.rip, plan->vcpu.rsp, plan->vcpu.rsi);
+    for (unsigned i = 0; i < plan->nr_numa; i++)
+        fprintf(f, "numa: pfns 0x%" PRIx64 "-0x%" PRIx64 " (0x%" PRIx64 " pages, %"
+                PRIu64 " MiB) on node %u\n", plan->numa[i].pfn,
+                plan->numa[i].pfn + plan->numa[i].pages - 1, plan->numa[i].pages,
+                plan->numa[i].pages >> 8, plan->numa[i].node);
     for (unsigned i = 0; i < plan->nr_warnings; i++)
         fprintf(f, "warning: %s\n", plan->warnings[i]);
     return finish(f, err);
@@ -298,6 +303,16 @@ int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f, pvb_error *err)
     jw_hex(&j, "rsp", plan->vcpu.rsp);
     jw_hex(&j, "rsi", plan->vcpu.rsi);
     jw_close(&j, '}');
+
+    jw_open(&j, "numa", '[');
+    for (unsigned i = 0; i < plan->nr_numa; i++) {
+        jw_open(&j, NULL, '{');
+        jw_hex(&j, "pfn", plan->numa[i].pfn);
+        jw_hex(&j, "pages", plan->numa[i].pages);
+        jw_uint(&j, "node", plan->numa[i].node);
+        jw_close(&j, '}');
+    }
+    jw_close(&j, ']');
 
     jw_open(&j, "warnings", '[');
     for (unsigned i = 0; i < plan->nr_warnings; i++)

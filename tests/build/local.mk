@@ -40,3 +40,15 @@ tests_build_agree_SOURCES = %reldir%/agree.c %reldir%/common.h
 tests_build_agree_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_agree_LDADD = $(TEST_LIBS)
 TESTS += tests/build/agree
+
+check_PROGRAMS += tests/build/claim
+tests_build_claim_SOURCES = %reldir%/claim.c %reldir%/common.h tests/proxy_host.h
+tests_build_claim_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_claim_LDADD = $(TEST_LIBS)
+TESTS += tests/build/claim
+
+check_PROGRAMS += tests/build/numa
+tests_build_numa_SOURCES = %reldir%/numa.c %reldir%/common.h
+tests_build_numa_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_build_numa_LDADD = $(TEST_LIBS)
+TESTS += tests/build/numa

@@ -51,7 +51,7 @@ fi
 
 is "$(run huge --kernel="$k" --memory=$((17 << 20)))" 1 \
    "a 17 TiB guest on the 16 TiB simulated machine fails"
-like "$(cat "$tmp/huge.err")" "exceeds the simulated machine's 0x100000000 pages (16777216 MiB)" \
-   "naming both sizes"
+like "$(cat "$tmp/huge.err")" "cannot hold the guest's 0x110000000 pages (17825792 MiB): free 0xfffffdff pages (16777213 MiB)" \
+   "at the claim, naming the guest and the free memory"
 is "$(run okc "$tmp/ok.cfg" memory=64)" 0 "and a plain config still builds"
 done_testing

@@ -131,6 +131,7 @@ static void plans(const pvb_image *img)
     ok(refused(pvb_plan_make(NULL, NULL, 0, &plan, &err)), "pvb_plan_make(NULL cfg)");
     ok(refused(pvb_plan_make(NULL, &cfg, 0, NULL, &err)), "pvb_plan_make(NULL out)");
     ok(pvb_plan_table_pfn(NULL, 0, 0, &pfn) == -EINVAL, "pvb_plan_table_pfn(NULL)");
+    ok(refused(pvb_plan_place_numa(NULL, NULL, &err)), "pvb_plan_place_numa(NULL plan)");
     ok(pvb_plan_segment(NULL, PVB_SEG_KERNEL) == NULL, "pvb_plan_segment(NULL)");
     ok(refused(pvb_plan_print_text(NULL, stdout, &err)), "pvb_plan_print_text(NULL)");
     ok(refused(pvb_plan_print_json(NULL, stdout, &err)), "pvb_plan_print_json(NULL)");

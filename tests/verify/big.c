@@ -54,7 +54,7 @@ int main(void)
     uint64_t gib = env ? strtoull(env, NULL, 0) : 64;
     pvb_host *h;
     pvb_error err = { 0, "" };
-    struct pvb_sim_opts so = { PVB_SIM_OPTS_VERSION, 0, 3, NULL };
+    struct pvb_sim_opts so = { .version = PVB_SIM_OPTS_VERSION, .machine_bytes = 0, .seed = 3 };
 
     if (pvb_host_sim_open(&so, &h, &err)) {
         printf("Bail out! sim: %s\n", err.msg);

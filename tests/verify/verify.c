@@ -405,7 +405,8 @@ static void guest_mismatch(void)
 int main(void)
 {
     pvb_error err = { 0, "" };
-    struct pvb_sim_opts so = { PVB_SIM_OPTS_VERSION, UINT64_C(64) << 30, 7, NULL };
+    struct pvb_sim_opts so = { .version = PVB_SIM_OPTS_VERSION,
+                               .machine_bytes = UINT64_C(64) << 30, .seed = 7 };
     must(pvb_host_sim_open(&so, &h, &err), &err, "sim open");
 
     good("good domain, P->M outside", NULL);

@@ -409,7 +409,11 @@ fails_clean() { # NAME EXPECTED_STDERR_WORD PVBUILD_ARGS...
 }
 t=$(now)
 fails_clean e1-guest-too-small memory --kernel="$BZ" --ramdisk="$RD" --memory=16
-fails_clean e2-host-too-small populated --kernel="$BZ" --ramdisk="$RD" --memory=$((FREE0 + 256))
+# Larger than the host: refused at the claim, before any populate; the
+# error gives Xen's free memory as xl info does (free_pages / 256).
+fails_clean e2-host-too-small "cannot hold the guest's" --kernel="$BZ" --ramdisk="$RD" --memory=$((FREE0 + 256))
+like "$(cat "$W/e2-host-too-small.err")" "pages ($before_free MiB), claimed by domains 0x0 pages (0 MiB); nothing populated" \
+	"e2-host-too-small: the claim's error gives xl info's free memory ($before_free MiB) and no claims"
 fails_clean e3-p2m-in-xen 0xffff800000000000 --kernel="$ELF" --memory=$MEM --p2m-vaddr=0xffff800000000000
 fails_clean e4-p2m-over-kernel 0xffffffff81000000 --kernel="$ELF" --memory=$MEM --p2m-vaddr=0xffffffff81000000
 fails_clean e5-p2m-crosses-slot 0xfffffff000 --kernel="$ELF" --memory=$MEM --p2m-vaddr=0xfffffff000

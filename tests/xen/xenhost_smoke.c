@@ -145,6 +145,24 @@ static void ops_smoke(pvb_host *h, const char *kernel)
     rc = ops->set_address_size(h, domid, 64, &err);
     ok(rc == 0, "set_address_size 64 %s", rc ? err.msg : "");
 
+    /* A claim sets frames aside: physinfo counts it until it is given back. */
+    struct host_memory m0 = { 0 }, m1 = { 0 };
+    rc = ops->memory_info(h, &m0, &err);
+    ok(rc == 0 && m0.free_pages > 0 && m0.free_pages <= m0.total_pages,
+       "memory_info: 0x%" PRIx64 " of 0x%" PRIx64 " pages free, 0x%" PRIx64 " claimed %s",
+       m0.free_pages, m0.total_pages, m0.outstanding_pages, rc ? err.msg : "");
+    rc = ops->claim(h, domid, 512, &err);
+    ok(rc == 0, "claim 512 pages %s", rc ? err.msg : "");
+    ops->memory_info(h, &m1, &err);
+    is_u64(m1.outstanding_pages, m0.outstanding_pages + 512,
+           "physinfo counts the 512 claimed pages as outstanding");
+    rc = ops->claim(h, domid, 256, &err);
+    ok(rc == -EINVAL, "a second claim while one is outstanding is refused (%s)", err.msg);
+    rc = ops->claim(h, domid, 0, &err);
+    ok(rc == 0, "claim 0 gives it back %s", rc ? err.msg : "");
+    ops->memory_info(h, &m1, &err);
+    is_u64(m1.outstanding_pages, m0.outstanding_pages, "nothing outstanding after");
+
     /* A 2 MiB extent at pfn 0 (Xen may have no free run: then 4 KiB frames). */
     xen_pfn_t ext = 0;
     long got = ops->populate(h, domid, 9, 1, &ext, &err);
