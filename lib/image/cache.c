@@ -324,7 +324,9 @@ static void evict(struct kcache *c, const char *keep)
         e[n].size = (uint64_t)st.st_size;
         n++;
     }
-    qsort(e, n, sizeof *e, older_first);
+    /* qsort's array may not be NULL, even for no entries. */
+    if (n)
+        qsort(e, n, sizeof *e, older_first);
     for (size_t i = 0; i < n && total > c->max_bytes; i++) {
         if (unlinkat(dirfd(d), e[i].name, 0) == 0) {
             total -= e[i].size;
