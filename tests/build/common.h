@@ -4,36 +4,19 @@
 #ifndef PVB_TESTS_BUILD_COMMON_H
 #define PVB_TESTS_BUILD_COMMON_H
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/host.h"
+#include "kernel.h"
 #include "host/sim.h"
 #include "pvbuild.h"
 #include "tap.h"
 
-/* The newest /boot/vmlinuz-*-amd64, or NULL. */
-static inline char *debian_kernel(void)
+/* Debian's kernel as the harness found it (tests/kernel.h), or NULL. */
+static inline const char *debian_kernel(void)
 {
-    static char path[512];
-    DIR *d = opendir("/boot");
-    struct dirent *e;
-    path[0] = 0;
-    if (!d)
-        return NULL;
-    while ((e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (strncmp(e->d_name, "vmlinuz-", 8) == 0 && n > 6 &&
-            strcmp(e->d_name + n - 6, "-amd64") == 0) {
-            char cand[512];
-            snprintf(cand, sizeof cand, "/boot/%s", e->d_name);
-            if (strverscmp(cand, path) > 0)
-                snprintf(path, sizeof path, "%s", cand);
-        }
-    }
-    closedir(d);
-    return path[0] ? path : NULL;
+    return test_kernel();
 }
 
 /* A ramdisk of `size` bytes of non-zero, position-dependent content. */

@@ -12,6 +12,7 @@
 #include <pvbuild/lifecycle.h>
 #include <pvbuild/toolstack.h>
 
+#include "kernel.h"
 #include "tap.h"
 
 #include <errno.h>
@@ -281,9 +282,9 @@ static void lifecycle(void)
 
 int main(void)
 {
-    const char *kernel = getenv("PVBUILD_KERNEL");
+    const char *kernel = test_kernel();
     pvb_image *img = NULL;
-    if (kernel && *kernel && pvb_image_open_file(kernel, NULL, &img, &err) < 0)
+    if (kernel && pvb_image_open_file(kernel, NULL, &img, &err) < 0)
         diag("%s: %s", kernel, err.msg);
     memset(&err, 0, sizeof err);
     basics();
