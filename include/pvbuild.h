@@ -936,6 +936,46 @@ int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
 /* The plan: what pvbuild create --dry-run --json prints. */
 int pvb_plan_json(const struct pvb_plan *plan, char **out, pvb_error *err);
 
+/*
+ * A guest kernel's description (pvb_image_guest) and its notes: what
+ * pvbuild inspect --json prints.  `file` is the "file" member (NULL: null).
+ */
+int pvb_guest_json(const struct pvb_guest *g, const char *file, char **out,
+                   pvb_error *err);
+
+/* {"domid": domid, "verify": {"ok": ..., "<check>": {"ok", "detail"}, ...}}:
+ * what pvbuild verify --json prints. */
+int pvb_verify_json(uint32_t domid, const struct pvb_verify_report *report,
+                    char **out, pvb_error *err);
+
+/* One named duration of a "timings" member (pvb_timing_parse's, or the
+ * caller's own phases), in the order given. */
+struct pvb_timing {
+    const char *name;
+    double seconds;
+};
+
+#define PVB_DOMAIN_JSON_OPTS_VERSION 1
+struct pvb_domain_json_opts {
+    unsigned int version;                    /* PVB_DOMAIN_JSON_OPTS_VERSION */
+    const struct pvb_verify_report *verify;  /* NULL: "verify": null */
+    const struct pvb_timing *timings;        /* a "timings" member when */
+    size_t nr_timings;                       /* nr_timings > 0 */
+};
+#define PVB_DOMAIN_JSON_OPTS_INIT { .version = PVB_DOMAIN_JSON_OPTS_VERSION }
+
+/*
+ * A built domain: the host kind it was built on ("host": "xen", "sim",
+ * ...), the domain (pvb_domain_create's or one the caller filled after
+ * pvb_build), the plan it was built from, start_info as the guest gets it
+ * (with the rings' frames and event channels), vCPU 0's registers, and
+ * the verifier's verdict: what pvbuild create --json prints.
+ */
+int pvb_domain_json(const char *host, const struct pvb_domain *dom,
+                    const struct pvb_plan *plan,
+                    const struct pvb_domain_json_opts *opts, char **out,
+                    pvb_error *err);
+
 #ifdef __cplusplus
 }
 #endif
