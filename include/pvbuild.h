@@ -768,7 +768,10 @@ int pvb_plan_table_pfn(const struct pvb_plan *plan, unsigned level,
 const struct pvb_plan_segment *pvb_plan_segment(const struct pvb_plan *plan,
                                                 enum pvb_plan_seg_kind kind);
 
-/* Human-readable table, and one JSON object (hex numbers as "0x..."). */
+/*
+ * Human-readable table, and one JSON object (hex numbers as "0x...") to
+ * `f`: pvb_plan_print_json writes pvb_plan_json's text (see JSON below).
+ */
 int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f, pvb_error *err);
 int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f, pvb_error *err);
 
@@ -910,6 +913,68 @@ struct pvb_verify_report {
  */
 int pvb_verify(pvb_host *h, uint32_t domid, const struct pvb_guest *guest,
                struct pvb_verify_report **out, pvb_error *err);
+
+/* ------------------------------------------------------------------- JSON */
+
+/*
+ * What the library knows, as JSON for scripts and toolstacks: the text
+ * `pvbuild ... --json` prints, made by one writer in the library.  Each
+ * call fills *out with one NUL-terminated JSON document (an object; its
+ * members one per line, indented by two spaces; a newline at the end),
+ * which the caller releases with pvb_free.  Text, not a FILE, so that a
+ * toolstack can send it, store it or embed it; the whole document or
+ * nothing (*out NULL on failure).  Members keep their names and meaning;
+ * new ones may be added, so a reader looks members up by name.
+ * 64-bit addresses, frames and sizes in pages are "0x..." strings (JSON
+ * numbers lose precision past 2^53); counts are numbers.  Strings are
+ * UTF-8: control characters are escaped, and a byte that is not part of
+ * valid UTF-8 (a Latin-1 note, say) becomes U+FFFD.  Errors: -EINVAL for
+ * a NULL argument, -ENOMEM.  Safe from any thread for distinct inputs.
+ * pvbuild(1) lists every member.
+ */
+
+/* The plan: what pvbuild create --dry-run --json prints. */
+int pvb_plan_json(const struct pvb_plan *plan, char **out, pvb_error *err);
+
+/*
+ * A guest kernel's description (pvb_image_guest) and its notes: what
+ * pvbuild inspect --json prints.  `file` is the "file" member (NULL: null).
+ */
+int pvb_guest_json(const struct pvb_guest *g, const char *file, char **out,
+                   pvb_error *err);
+
+/* {"domid": domid, "verify": {"ok": ..., "<check>": {"ok", "detail"}, ...}}:
+ * what pvbuild verify --json prints. */
+int pvb_verify_json(uint32_t domid, const struct pvb_verify_report *report,
+                    char **out, pvb_error *err);
+
+/* One named duration of a "timings" member (pvb_timing_parse's, or the
+ * caller's own phases), in the order given. */
+struct pvb_timing {
+    const char *name;
+    double seconds;
+};
+
+#define PVB_DOMAIN_JSON_OPTS_VERSION 1
+struct pvb_domain_json_opts {
+    unsigned int version;                    /* PVB_DOMAIN_JSON_OPTS_VERSION */
+    const struct pvb_verify_report *verify;  /* NULL: "verify": null */
+    const struct pvb_timing *timings;        /* a "timings" member when */
+    size_t nr_timings;                       /* nr_timings > 0 */
+};
+#define PVB_DOMAIN_JSON_OPTS_INIT { .version = PVB_DOMAIN_JSON_OPTS_VERSION }
+
+/*
+ * A built domain: the host kind it was built on ("host": "xen", "sim",
+ * ...), the domain (pvb_domain_create's or one the caller filled after
+ * pvb_build), the plan it was built from, start_info as the guest gets it
+ * (with the rings' frames and event channels), vCPU 0's registers, and
+ * the verifier's verdict: what pvbuild create --json prints.
+ */
+int pvb_domain_json(const char *host, const struct pvb_domain *dom,
+                    const struct pvb_plan *plan,
+                    const struct pvb_domain_json_opts *opts, char **out,
+                    pvb_error *err);
 
 #ifdef __cplusplus
 }

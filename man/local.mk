@@ -19,6 +19,8 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_domain_create_empty.3 \
 	%reldir%/pvb_domain_destroy.3 \
 	%reldir%/pvb_domain_introduce.3 \
+	%reldir%/pvb_domain_json.3 \
+	%reldir%/pvb_domain_list_json.3 \
 	%reldir%/pvb_domain_state.3 \
 	%reldir%/pvb_domain_unpause.3 \
 	%reldir%/pvb_evtchn_alloc_unbound.3 \
@@ -27,6 +29,7 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_format_name.3 \
 	%reldir%/pvb_free.3 \
 	%reldir%/pvb_guest_has_note.3 \
+	%reldir%/pvb_guest_json.3 \
 	%reldir%/pvb_guest_note_string.3 \
 	%reldir%/pvb_guest_note_value.3 \
 	%reldir%/pvb_host_close.3 \
@@ -64,6 +67,7 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_monitor_run.3 \
 	%reldir%/pvb_note_name.3 \
 	%reldir%/pvb_p2m_parse.3 \
+	%reldir%/pvb_plan_json.3 \
 	%reldir%/pvb_plan_make.3 \
 	%reldir%/pvb_plan_place_numa.3 \
 	%reldir%/pvb_plan_print_json.3 \
@@ -80,6 +84,7 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_ramdisk_size.3 \
 	%reldir%/pvb_timing_parse.3 \
 	%reldir%/pvb_verify.3 \
+	%reldir%/pvb_verify_json.3 \
 	%reldir%/pvb_version.3 \
 	%reldir%/pvb_vm_action.3 \
 	%reldir%/pvb_vm_config_read.3 \

@@ -3,7 +3,6 @@
 #include "cli.h"
 #include "prepare.h"
 #include "create_vm.h"
-#include "json.h"
 #include "progress.h"
 #include "report.h"
 #include "timings.h"
@@ -154,84 +153,22 @@ static void print_text(const char *host, const struct pvb_domain *dom,
     }
 }
 
-static void print_json(const char *host, const struct pvb_domain *dom,
-                       const struct pvb_config *cfg, const struct pvb_plan *plan,
-                       const struct pvb_verify_report *rep,
-                       const struct timings *tm)
+static int print_json(const char *host, const struct pvb_domain *dom,
+                      const struct pvb_plan *plan,
+                      const struct pvb_verify_report *rep,
+                      const struct timings *tm)
 {
-    struct json j;
-    const struct pvb_plan_start_info *si = &plan->si;
-
-    json_start(&j, stdout);
-    json_object(&j, NULL);
-    json_string(&j, "host", host);
-    json_uint(&j, "domid", dom->domid);
-    json_uint(&j, "memory_mib", plan->memory_mib);
-    json_hex(&j, "virt_base", plan->virt_base);
-    json_hex(&j, "virt_pgtab_end", plan->virt_pgtab_end);
-    json_string(&j, "p2m", plan->p2m_outside ? "outside" : "inside");
-    json_array(&j, "segments");
-    for (size_t i = 0; i < plan->nr_segments; i++) {
-        const struct pvb_plan_segment *s = &plan->segments[i];
-        json_object(&j, NULL);
-        json_string(&j, "name", s->name);
-        if (s->vstart || s->vend) {
-            json_hex(&j, "vstart", s->vstart);
-            json_hex(&j, "vend", s->vend);
-        } else {
-            json_null(&j, "vstart");
-            json_null(&j, "vend");
-        }
-        json_hex(&j, "pfn", s->pfn);
-        json_hex(&j, "pages", s->pages);
-        json_bool(&j, "mapped", s->mapped);
-        json_object_end(&j);
+    struct pvb_domain_json_opts jo = PVB_DOMAIN_JSON_OPTS_INIT;
+    struct pvb_timing rows[TIMINGS_ROWS];
+    pvb_error err;
+    char *text;
+    jo.verify = rep;
+    if (tm->on) {
+        jo.timings = rows;
+        jo.nr_timings = timings_rows(tm, rows);
     }
-    json_array_end(&j);
-
-    json_object(&j, "start_info");
-    json_string(&j, "magic", "xen-3.0-x86_64");
-    json_hex(&j, "nr_pages", si->nr_pages);
-    json_hex(&j, "shared_info", dom->build.shared_info_mfn << 12);
-    json_hex(&j, "flags", si->flags);
-    json_hex(&j, "store_mfn", dom->build.store_mfn);
-    json_uint(&j, "store_evtchn", dom->store_evtchn);
-    json_hex(&j, "console.domU.mfn", dom->build.console_mfn);
-    json_uint(&j, "console.domU.evtchn", dom->console_evtchn);
-    json_hex(&j, "pt_base", si->pt_base);
-    json_hex(&j, "nr_pt_frames", si->nr_pt_frames);
-    json_hex(&j, "mfn_list", si->mfn_list);
-    json_hex(&j, "mod_start", si->mod_start);
-    json_hex(&j, "mod_len", si->mod_len);
-    json_string(&j, "cmd_line", cfg->cmdline ? cfg->cmdline : "");
-    json_hex(&j, "first_p2m_pfn", si->first_p2m_pfn);
-    json_hex(&j, "nr_p2m_frames", si->nr_p2m_frames);
-    json_object_end(&j);
-
-    json_array(&j, "numa");
-    for (unsigned i = 0; i < plan->nr_numa; i++) {
-        json_object(&j, NULL);
-        json_hex(&j, "pfn", plan->numa[i].pfn);
-        json_hex(&j, "pages", plan->numa[i].pages);
-        json_uint(&j, "node", plan->numa[i].node);
-        json_object_end(&j);
-    }
-    json_array_end(&j);
-    json_object(&j, "vcpu0");
-    json_hex(&j, "rip", plan->vcpu.rip);
-    json_hex(&j, "rsp", plan->vcpu.rsp);
-    json_hex(&j, "rsi", plan->vcpu.rsi);
-    json_hex(&j, "cr3", dom->build.l4_mfn << 12);
-    json_object_end(&j);
-
-    if (rep)
-        report_verify_json(&j, rep);
-    else
-        json_null(&j, "verify");
-    if (tm->on)
-        timings_print_json(tm, &j);
-    json_object_end(&j);
-    json_finish(&j);
+    int rc = pvb_domain_json(host, dom, plan, &jo, &text, &err);
+    return cli_print_json(rc, text, &err);
 }
 
 /* After a good build on Xen: tell xenstored, run it, maybe follow it. */
@@ -330,9 +267,10 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
     /* On Xen the report follows the start, so its timings cover it. */
     if (on_xen && (!rep || rep->ok))
         started = start_domain(host, o, cfg, &dom, &tm) == 0;
-    if (o->json)
-        print_json(host_name, &dom, cfg, pr.plan, rep, &tm);
-    else if (!o->quiet)
+    if (o->json) {
+        if (print_json(host_name, &dom, pr.plan, rep, &tm) != 0)
+            goto out;
+    } else if (!o->quiet)
         print_text(host_name, &dom, pr.plan, rep);
     fflush(stdout);
     if (tm.on && !o->json)

@@ -61,13 +61,10 @@ int cmd_verify(int argc, char **argv)
         goto out;
     }
     if (json) {
-        struct json j;
-        json_start(&j, stdout);
-        json_object(&j, NULL);
-        json_uint(&j, "domid", domid);
-        report_verify_json(&j, rep);
-        json_object_end(&j);
-        json_finish(&j);
+        char *text;
+        int rc = pvb_verify_json(domid, rep, &text, &err);
+        if (cli_print_json(rc, text, &err) != 0)
+            goto out;
     } else {
         printf("domain %u\n", domid);
         report_verify_text(rep);

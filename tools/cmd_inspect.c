@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pvbuild inspect: what a kernel image is and what its Xen notes ask for. */
 #include "cli.h"
-#include "json.h"
+#include "report.h"
 
 #include <elf.h>
 #include <getopt.h>
@@ -57,111 +57,12 @@ static void feature_list(uint32_t map, char *out, size_t len)
     }
 }
 
-static void json_features(struct json *j, const char *key, uint32_t map)
-{
-    json_array(j, key);
-    for (unsigned bit = 0; bit < 32; bit++) {
-        char tmp[16];
-        if (map >> bit & 1)
-            json_string(j, NULL, feature_label(bit, tmp));
-    }
-    json_array_end(j);
-}
-
-static void json_opt_hex(struct json *j, const struct pvb_guest *g,
-                         const char *key, unsigned type, uint64_t v)
-{
-    if (pvb_guest_has_note(g, type))
-        json_hex(j, key, v);
-    else
-        json_null(j, key);
-}
-
 /* A numeric note's value (the library knows which notes are numbers). */
 static uint64_t note_number(const struct pvb_guest *g, unsigned type)
 {
     uint64_t v = 0;
     pvb_guest_note_value(g, type, &v);
     return v;
-}
-
-static void print_json(const char *path, const struct pvb_guest *g)
-{
-    struct json j;
-    char fl[4];
-
-    json_start(&j, stdout);
-    json_object(&j, NULL);
-    json_string(&j, "file", path);
-    json_string(&j, "format", pvb_format_name(g->format));
-    json_string(&j, "compression", pvb_compression_name(g->compression));
-    if (g->bzimage_version) {
-        char v[16];
-        snprintf(v, sizeof v, "%u.%02u", g->bzimage_version >> 8,
-                 g->bzimage_version & 0xff);
-        json_string(&j, "boot_protocol", v);
-    } else {
-        json_null(&j, "boot_protocol");
-    }
-    json_uint(&j, "file_size", g->file_size);
-    json_uint(&j, "compressed_size", g->payload_size);
-    json_uint(&j, "decompressed_size", g->elf_size);
-    json_uint(&j, "elf_class", (uint64_t)g->elf_class);
-    json_string(&j, "elf_machine", machine_name(g->elf_machine));
-    json_hex(&j, "entry", g->entry);
-    json_hex(&j, "elf_entry", g->elf_entry);
-    json_hex(&j, "virt_base", g->virt_base);
-    json_hex(&j, "paddr_offset", g->paddr_offset);
-    json_hex(&j, "virt_kstart", g->virt_kstart);
-    json_hex(&j, "virt_kend", g->virt_kend);
-    json_opt_hex(&j, g, "init_p2m", XEN_ELFNOTE_INIT_P2M, g->init_p2m);
-    json_opt_hex(&j, g, "hypercall_page", XEN_ELFNOTE_HYPERCALL_PAGE,
-                 g->hypercall_page);
-    json_opt_hex(&j, g, "mod_start_pfn", XEN_ELFNOTE_MOD_START_PFN,
-                 g->mod_start_pfn);
-    json_opt_hex(&j, g, "hv_start_low", XEN_ELFNOTE_HV_START_LOW, g->hv_start_low);
-    json_bool(&j, "legacy_guest_info", g->legacy_guest_info);
-    json_uint(&j, "notes_skipped", g->notes_skipped);
-
-    json_object(&j, "features");
-    json_string(&j, "string", g->features[0] ? g->features : NULL);
-    json_features(&j, "supported", g->features_supported);
-    json_features(&j, "required", g->features_required);
-    json_object_end(&j);
-
-    if (pvb_guest_has_note(g, XEN_ELFNOTE_SUPPORTED_FEATURES))
-        json_features(&j, "supported_features", g->supported_features);
-    else
-        json_null(&j, "supported_features");
-
-    json_object(&j, "notes");
-    for (unsigned t = 0; t < 64; t++) {
-        const char *name = pvb_note_name(t);
-        if (!name || !pvb_guest_has_note(g, t))
-            continue;
-        if (pvb_guest_note_string(g, t))
-            json_string(&j, name, pvb_guest_note_string(g, t));
-        else
-            json_hex(&j, name, note_number(g, t));
-    }
-    json_object_end(&j);
-
-    json_array(&j, "segments");
-    for (size_t i = 0; i < g->nr_segments; i++) {
-        const struct pvb_image_segment *s = &g->segments[i];
-        flags_str(s->flags, fl);
-        json_object(&j, NULL);
-        json_hex(&j, "paddr", s->paddr);
-        json_hex(&j, "vaddr", s->vaddr);
-        json_hex(&j, "offset", s->offset);
-        json_hex(&j, "filesz", s->filesz);
-        json_hex(&j, "memsz", s->memsz);
-        json_string(&j, "flags", fl);
-        json_object_end(&j);
-    }
-    json_array_end(&j);
-    json_object_end(&j);
-    json_finish(&j);
 }
 
 static void print_text(const char *path, const struct pvb_guest *g)
@@ -278,10 +179,14 @@ int cmd_inspect(int argc, char **argv)
         cli_error("%s", err.msg);
         return 1;
     }
-    if (json)
-        print_json(path, pvb_image_guest(img));
-    else
+    int status = 0;
+    if (json) {
+        char *text;
+        int rc = pvb_guest_json(pvb_image_guest(img), path, &text, &err);
+        status = cli_print_json(rc, text, &err);
+    } else {
         print_text(path, pvb_image_guest(img));
+    }
     pvb_image_close(img);
-    return fflush(stdout) == 0 ? 0 : 1;
+    return fflush(stdout) == 0 ? status : 1;
 }

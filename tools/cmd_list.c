@@ -2,7 +2,7 @@
 /* pvbuild list: the domains Xen has, as xl list shows them, and whether
  * pvbuild built them. */
 #include "cli.h"
-#include "json.h"
+#include "report.h"
 #include "vm.h"
 
 #include <getopt.h>
@@ -17,15 +17,6 @@ static void state_letters(const struct pvb_domain_entry *d, char out[7])
     snprintf(out, 7, "%c%c%c%c%c%c", d->running ? 'r' : '-', d->blocked ? 'b' : '-',
              d->paused ? 'p' : '-', d->shutdown && !d->crashed ? 's' : '-',
              d->crashed ? 'c' : '-', d->dying ? 'd' : '-');
-}
-
-static const char *reason_word(const struct pvb_domain_entry *d)
-{
-    static const char *const w[] = { "poweroff", "reboot", "suspend", "crash",
-                                     "watchdog", "soft_reset" };
-    if (!d->shutdown)
-        return NULL;
-    return d->shutdown_reason < sizeof w / sizeof w[0] ? w[d->shutdown_reason] : "other";
 }
 
 int cmd_list(int argc, char **argv)
@@ -80,29 +71,10 @@ int cmd_list(int argc, char **argv)
     pvb_lifecycle_close(lc);
 
     if (json) {
-        struct json j;
-        json_start(&j, stdout);
-        json_array(&j, NULL);
-        for (size_t i = 0; i < n; i++) {
-            const struct pvb_domain_entry *d = &all[i];
-            char st[7];
-            state_letters(d, st);
-            json_object(&j, NULL);
-            json_uint(&j, "domid", d->domid);
-            json_string(&j, "name", d->name);
-            json_uint(&j, "memory_mib", d->memory_kib / 1024);
-            json_uint(&j, "vcpus", d->vcpus);
-            json_string(&j, "state", st);
-            if (reason_word(d))
-                json_string(&j, "shutdown_reason", reason_word(d));
-            else
-                json_null(&j, "shutdown_reason");
-            json_uint(&j, "cpu_time_s", d->cpu_time_ns / 1000000000u);
-            json_bool(&j, "pvbuild", d->by_pvbuild);
-            json_object_end(&j);
-        }
-        json_array_end(&j);
-        json_finish(&j);
+        char *text;
+        int rc = pvb_domain_list_json(all, n, &text, &err);
+        if (cli_print_json(rc, text, &err) != 0)
+            status = 1;
     } else {
         printf("%-32s %5s %7s %5s %6s %9s %s\n", "Name", "ID", "Mem", "VCPUs",
                "State", "Time(s)", "pvbuild");

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "prepare.h"
+#include "report.h"
 #include "vm.h"
 
 #include <stdio.h>
@@ -20,7 +21,11 @@ int dry_run(const struct pvb_config *cfg, const struct pvb_lifecycle_policy *p,
     if (prepare(cfg, &po, &pr) != 0)
         goto out;
     if (json) {
-        pvb_plan_print_json(pr.plan, stdout, NULL);
+        char *text;
+        pvb_error err;
+        int rc = pvb_plan_json(pr.plan, &text, &err);
+        if (cli_print_json(rc, text, &err) != 0)
+            goto out;
     } else if (cli_verbosity >= 0) {
         printf("dry run: domain '%s' planned, nothing built\n\n",
                cfg->name ? cfg->name : "");

@@ -2,7 +2,6 @@
 bin_PROGRAMS += tools/pvbuild
 tools_pvbuild_SOURCES = \
 	%reldir%/pvbuild.c %reldir%/cli.h \
-	%reldir%/json.c %reldir%/json.h \
 	%reldir%/cmd_inspect.c \
 	%reldir%/cmd_create.c \
 	%reldir%/create_vm.c %reldir%/create_vm.h \

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "report.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <xen/sched.h>
@@ -12,17 +13,15 @@ void report_verify_text(const struct pvb_verify_report *rep)
                rep->checks[i].name, rep->checks[i].detail);
 }
 
-void report_verify_json(struct json *j, const struct pvb_verify_report *rep)
+int cli_print_json(int rc, char *text, const pvb_error *err)
 {
-    json_object(j, "verify");
-    json_bool(j, "ok", rep->ok);
-    for (unsigned i = 0; i < rep->nr_checks; i++) {
-        json_object(j, rep->checks[i].name);
-        json_bool(j, "ok", rep->checks[i].ok);
-        json_string(j, "detail", rep->checks[i].detail);
-        json_object_end(j);
+    if (rc < 0) {
+        cli_error("%s", err->msg);
+        return 1;
     }
-    json_object_end(j);
+    fputs(text, stdout);
+    pvb_free(text);
+    return 0;
 }
 
 const char *cli_shutdown_reason(unsigned reason)

@@ -96,33 +96,27 @@ static double total(const struct timings *t)
     return since(&t->start, &now) + (t->exec > 0 ? t->exec : 0);
 }
 
-void timings_print_text(const struct timings *t, FILE *f)
+size_t timings_rows(const struct timings *t, struct pvb_timing out[TIMINGS_ROWS])
 {
     double sum = t->exec > 0 ? t->exec : 0;
-    fprintf(f, "pvbuild: timings (seconds)\n");
+    size_t n = 0;
     if (t->exec >= 0)
-        fprintf(f, "  %-16s %9.6f\n", "exec", t->exec);
-    for (unsigned i = 0; i < t->n; i++) {
-        fprintf(f, "  %-16s %9.6f\n", t->row[i].name, t->row[i].s);
+        out[n++] = (struct pvb_timing){ "exec", t->exec };
+    for (unsigned i = 0; i < t->n && i < TIMINGS_MAX; i++) {
+        out[n++] = (struct pvb_timing){ t->row[i].name, t->row[i].s };
         sum += t->row[i].s;
     }
     double all = total(t);
-    fprintf(f, "  %-16s %9.6f\n", "other", all > sum ? all - sum : 0);
-    fprintf(f, "  %-16s %9.6f\n", "total", all);
+    out[n++] = (struct pvb_timing){ "other", all > sum ? all - sum : 0 };
+    out[n++] = (struct pvb_timing){ "total", all };
+    return n;
 }
 
-void timings_print_json(const struct timings *t, struct json *j)
+void timings_print_text(const struct timings *t, FILE *f)
 {
-    double sum = t->exec > 0 ? t->exec : 0;
-    json_object(j, "timings");
-    if (t->exec >= 0)
-        json_seconds(j, "exec", t->exec);
-    for (unsigned i = 0; i < t->n; i++) {
-        json_seconds(j, t->row[i].name, t->row[i].s);
-        sum += t->row[i].s;
-    }
-    double all = total(t);
-    json_seconds(j, "other", all > sum ? all - sum : 0);
-    json_seconds(j, "total", all);
-    json_object_end(j);
+    struct pvb_timing rows[TIMINGS_ROWS];
+    size_t n = timings_rows(t, rows);
+    fprintf(f, "pvbuild: timings (seconds)\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "  %-16s %9.6f\n", rows[i].name, rows[i].seconds);
 }

@@ -2,12 +2,11 @@
 /*
  * create --timings: the phases the library reports through the logger
  * ("timing: NAME S s") and those the CLI itself runs, in order, as one
- * table on stderr or one JSON object.
+ * table on stderr or as pvb_timing rows for the library's JSON.
  */
 #ifndef PVB_TOOLS_TIMINGS_H
 #define PVB_TOOLS_TIMINGS_H
 
-#include "json.h"
 #include "pvbuild.h"
 
 #include <stdbool.h>
@@ -31,7 +30,9 @@ void timings_init(struct timings *t, const pvb_logger *next);
 void timings_mark(struct timings *t, const char *name);
 /* Restart the CLI's phase clock without recording. */
 void timings_reset(struct timings *t);
+/* exec (when known), the phases, "other" and "total": at most TIMINGS_ROWS. */
+#define TIMINGS_ROWS (TIMINGS_MAX + 3)
+size_t timings_rows(const struct timings *t, struct pvb_timing out[TIMINGS_ROWS]);
 void timings_print_text(const struct timings *t, FILE *f);
-void timings_print_json(const struct timings *t, struct json *j);
 
 #endif

@@ -107,6 +107,16 @@ int pvb_lifecycle_domain(pvb_lifecycle *lc, uint32_t domid,
 int pvb_lifecycle_list(pvb_lifecycle *lc, struct pvb_domain_entry **out,
                        size_t *nr, pvb_error *err);
 
+/*
+ * nr entries as a JSON array (what pvbuild list --json prints), one object
+ * each: "domid", "name", "memory_mib", "vcpus", "state" (xl's letters,
+ * "-b----"), "shutdown_reason" ("poweroff", ..., or null), "cpu_time_s",
+ * "pvbuild".  *out as pvbuild.h's JSON calls give it: freed with pvb_free.
+ * entries may be NULL only when nr is 0 (the text is then "[]").
+ */
+int pvb_domain_list_json(const struct pvb_domain_entry *entries, size_t nr,
+                         char **out, pvb_error *err);
+
 /* ------------------------------------------------------------- shutdown */
 
 enum pvb_request { PVB_REQUEST_POWEROFF, PVB_REQUEST_REBOOT };

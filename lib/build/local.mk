@@ -7,4 +7,5 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/load.c \
 	%reldir%/pagetables.c \
 	%reldir%/boot.c \
-	%reldir%/domain.c
+	%reldir%/domain.c \
+	%reldir%/json.c

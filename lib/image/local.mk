@@ -6,4 +6,5 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/notes.c %reldir%/notes.h \
 	%reldir%/features.c %reldir%/features.h %reldir%/note_names.c \
 	%reldir%/image.c %reldir%/cache.c %reldir%/cache.h \
+	%reldir%/json.c \
 	%reldir%/ramdisk.c %reldir%/ramdisk.h

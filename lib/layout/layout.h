@@ -65,4 +65,10 @@ bool guest_is_linux(const struct pvb_guest *g);
 /* Record a warning in the plan (dropped past PVB_PLAN_MAX_WARNINGS). */
 void plan_warn(struct pvb_plan *plan, const char *fmt, ...) PVB_PRINTF(2, 3);
 
+/* The plan's "segments" and "numa" members, shared by pvb_plan_json and
+ * pvb_domain_json so that both say the same. */
+struct json;
+void plan_json_segments(struct json *j, const struct pvb_plan *plan);
+void plan_json_numa(struct json *j, const struct pvb_plan *plan);
+
 #endif

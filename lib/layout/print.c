@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * A plan as text for people and as JSON for scripts.  Both go to a FILE
- * the caller passes (the CLI's stdout); the planner itself never prints.
+ * A plan as text for people and as JSON for scripts: text to a FILE the
+ * caller passes, JSON as text the caller frees (or to a FILE); the
+ * planner itself never prints.
  */
 #include "layout/layout.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static const char *const level_names[PVB_PT_MAX_LEVELS] = { "L1", "L2", "L3", "L4" };
 
@@ -114,210 +117,162 @@ int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f, pvb_error *err)
 
 /* ------------------------------------------------------------------ JSON */
 
-/* Just enough of a JSON writer for one fixed shape. */
-struct jw {
-    FILE *f;
-    int depth;
-    bool comma[8];
-};
-
-static void jw_key(struct jw *j, const char *key)
-{
-    if (j->comma[j->depth])
-        fputc(',', j->f);
-    j->comma[j->depth] = true;
-    fprintf(j->f, "\n%*s", 2 * j->depth, "");
-    if (key)
-        fprintf(j->f, "\"%s\": ", key);
-}
-
-static void jw_open(struct jw *j, const char *key, char bracket)
-{
-    jw_key(j, key);
-    fputc(bracket, j->f);
-    j->comma[++j->depth] = false;
-}
-
-static void jw_close(struct jw *j, char bracket)
-{
-    bool empty = !j->comma[j->depth];
-    j->depth--;
-    if (!empty)
-        fprintf(j->f, "\n%*s", 2 * j->depth, "");
-    fputc(bracket, j->f);
-}
-
-static void jw_hex(struct jw *j, const char *key, uint64_t v)
-{
-    jw_key(j, key);
-    fprintf(j->f, "\"0x%" PRIx64 "\"", v);
-}
-
-static void jw_uint(struct jw *j, const char *key, uint64_t v)
-{
-    jw_key(j, key);
-    fprintf(j->f, "%" PRIu64, v);
-}
-
-static void jw_bool(struct jw *j, const char *key, bool v)
-{
-    jw_key(j, key);
-    fputs(v ? "true" : "false", j->f);
-}
-
-static void jw_null(struct jw *j, const char *key)
-{
-    jw_key(j, key);
-    fputs("null", j->f);
-}
-
-static void jw_string(struct jw *j, const char *key, const char *s)
-{
-    jw_key(j, key);
-    fputc('"', j->f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(j->f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(j->f, "\\u%04x", c);
-        else
-            fputc(c, j->f);
-    }
-    fputc('"', j->f);
-}
-
-static void json_mapping(struct jw *j, const struct pvb_plan *plan,
+static void json_mapping(struct json *j, const struct pvb_plan *plan,
                          const char *key, const struct pvb_plan_mapping *m)
 {
-    jw_open(j, key, '{');
-    jw_hex(j, "vstart", m->vstart);
-    jw_hex(j, "vend", m->vend);
-    jw_hex(j, "pfn", m->pfn);
-    jw_hex(j, "pages", m->pages);
-    jw_hex(j, "table_pfn", m->table_pfn);
-    jw_hex(j, "nr_tables", m->nr_tables);
-    jw_open(j, "levels", '[');
+    json_object(j, key);
+    json_hex(j, "vstart", m->vstart);
+    json_hex(j, "vend", m->vend);
+    json_hex(j, "pfn", m->pfn);
+    json_hex(j, "pages", m->pages);
+    json_hex(j, "table_pfn", m->table_pfn);
+    json_hex(j, "nr_tables", m->nr_tables);
+    json_array(j, "levels");
     for (int l = (int)plan->levels - 1; l >= 0; l--) {
         const struct pvb_plan_level *lv = &m->level[l];
-        jw_open(j, NULL, '{');
-        jw_string(j, "level", level_names[l]);
-        jw_uint(j, "count", lv->count);
+        json_object(j, NULL);
+        json_string(j, "level", level_names[l]);
+        json_uint(j, "count", lv->count);
         if (lv->count) {
-            jw_hex(j, "pfn", lv->pfn);
-            jw_hex(j, "first", lv->first);
-            jw_hex(j, "last", lv->last);
+            json_hex(j, "pfn", lv->pfn);
+            json_hex(j, "first", lv->first);
+            json_hex(j, "last", lv->last);
         }
-        jw_uint(j, "index_first", m->index_first[l]);
-        jw_uint(j, "index_last", m->index_last[l]);
-        jw_close(j, '}');
+        json_uint(j, "index_first", m->index_first[l]);
+        json_uint(j, "index_last", m->index_last[l]);
+        json_object_end(j);
     }
-    jw_close(j, ']');
-    jw_close(j, '}');
+    json_array_end(j);
+    json_object_end(j);
+}
+
+void plan_json_segments(struct json *j, const struct pvb_plan *plan)
+{
+    json_array(j, "segments");
+    for (size_t i = 0; i < plan->nr_segments && i < PVB_PLAN_MAX_SEGMENTS; i++) {
+        const struct pvb_plan_segment *s = &plan->segments[i];
+        json_object(j, NULL);
+        json_string_n(j, "name", s->name, sizeof s->name);
+        if (has_vrange(s)) {
+            json_hex(j, "vstart", s->vstart);
+            json_hex(j, "vend", s->vend);
+        } else {
+            json_null(j, "vstart");
+            json_null(j, "vend");
+        }
+        json_hex(j, "pfn", s->pfn);
+        json_hex(j, "pages", s->pages);
+        json_bool(j, "mapped", s->mapped);
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
+
+void plan_json_numa(struct json *j, const struct pvb_plan *plan)
+{
+    json_array(j, "numa");
+    for (unsigned i = 0; i < plan->nr_numa && i < PVB_PLAN_MAX_NUMA; i++) {
+        json_object(j, NULL);
+        json_hex(j, "pfn", plan->numa[i].pfn);
+        json_hex(j, "pages", plan->numa[i].pages);
+        json_uint(j, "node", plan->numa[i].node);
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
+
+int pvb_plan_json(const struct pvb_plan *plan, char **out, pvb_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!plan || !out)
+        return fail(err, -EINVAL, "the plan as JSON: %s is NULL",
+                    !plan ? "the plan" : "the output pointer");
+    struct json j;
+    const struct pvb_plan_start_info *si = &plan->si;
+
+    json_begin(&j);
+    json_object(&j, NULL);
+    json_string(&j, "arch", plan->levels == 4 ? "x86_64" : "x86_32p");
+    json_uint(&j, "levels", plan->levels);
+    json_uint(&j, "memory_mib", plan->memory_mib);
+    json_hex(&j, "nr_pages", plan->nr_pages);
+    json_hex(&j, "virt_base", plan->virt_base);
+    plan_json_segments(&j, plan);
+    json_hex(&j, "virt_alloc_end", plan->virt_alloc_end);
+    json_hex(&j, "virt_pgtab_end", plan->virt_pgtab_end);
+    json_hex(&j, "total_pfns", plan->total_pfns);
+
+    json_object(&j, "p2m");
+    json_string(&j, "placement", plan->p2m_outside ? "outside" : "inside");
+    if (plan->p2m_outside)
+        json_string(&j, "source", plan->p2m_from_note ? "INIT_P2M" : "config");
+    json_hex(&j, "vaddr", si->mfn_list);
+    json_uint(&j, "entry_size", plan->p2m_entry_size);
+    json_hex(&j, "list_pages", plan->p2m_pages);
+    const struct pvb_plan_segment *list = pvb_plan_segment(plan, PVB_SEG_P2M);
+    if (list)
+        json_hex(&j, "pfn", list->pfn);
+    if (plan->p2m_outside) {
+        json_hex(&j, "nr_tables", plan->p2m.nr_tables);
+        json_hex(&j, "nr_frames", si->nr_p2m_frames);
+    }
+    json_object_end(&j);
+
+    json_object(&j, "page_tables");
+    json_mapping(&j, plan, "initial", &plan->initial);
+    if (plan->p2m_outside)
+        json_mapping(&j, plan, "p2m", &plan->p2m);
+    json_object_end(&j);
+
+    json_object(&j, "start_info");
+    json_hex(&j, "nr_pages", si->nr_pages);
+    json_hex(&j, "flags", si->flags);
+    json_hex(&j, "pt_base", si->pt_base);
+    json_hex(&j, "nr_pt_frames", si->nr_pt_frames);
+    json_hex(&j, "mfn_list", si->mfn_list);
+    json_hex(&j, "mod_start", si->mod_start);
+    json_hex(&j, "mod_len", si->mod_len);
+    json_hex(&j, "first_p2m_pfn", si->first_p2m_pfn);
+    json_hex(&j, "nr_p2m_frames", si->nr_p2m_frames);
+    json_object_end(&j);
+
+    json_object(&j, "pfns");
+    json_hex(&j, "start_info", plan->start_info_pfn);
+    json_hex(&j, "xenstore", plan->xenstore_pfn);
+    json_hex(&j, "console", plan->console_pfn);
+    json_hex(&j, "boot_stack", plan->boot_stack_pfn);
+    if (plan->has_hypercall_page)
+        json_hex(&j, "hypercall_page", plan->hypercall_pfn);
+    else
+        json_null(&j, "hypercall_page");
+    json_object_end(&j);
+
+    json_object(&j, "vcpu");
+    json_hex(&j, "rip", plan->vcpu.rip);
+    json_hex(&j, "rsp", plan->vcpu.rsp);
+    json_hex(&j, "rsi", plan->vcpu.rsi);
+    json_object_end(&j);
+
+    plan_json_numa(&j, plan);
+
+    json_array(&j, "warnings");
+    for (unsigned i = 0; i < plan->nr_warnings && i < PVB_PLAN_MAX_WARNINGS; i++)
+        json_string_n(&j, NULL, plan->warnings[i], sizeof plan->warnings[i]);
+    json_array_end(&j);
+    json_object_end(&j);
+    return json_end(&j, "the plan", out, err);
 }
 
 int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f, pvb_error *err)
 {
     if (check_args(plan, f, err) < 0)
         return -EINVAL;
-    struct jw j = { .f = f };
-    const struct pvb_plan_start_info *si = &plan->si;
-
-    fputc('{', f);
-    jw_string(&j, "arch", plan->levels == 4 ? "x86_64" : "x86_32p");
-    jw_uint(&j, "levels", plan->levels);
-    jw_uint(&j, "memory_mib", plan->memory_mib);
-    jw_hex(&j, "nr_pages", plan->nr_pages);
-    jw_hex(&j, "virt_base", plan->virt_base);
-
-    jw_open(&j, "segments", '[');
-    for (size_t i = 0; i < plan->nr_segments; i++) {
-        const struct pvb_plan_segment *s = &plan->segments[i];
-        jw_open(&j, NULL, '{');
-        jw_string(&j, "name", s->name);
-        if (has_vrange(s)) {
-            jw_hex(&j, "vstart", s->vstart);
-            jw_hex(&j, "vend", s->vend);
-        } else {
-            jw_null(&j, "vstart");
-            jw_null(&j, "vend");
-        }
-        jw_hex(&j, "pfn", s->pfn);
-        jw_hex(&j, "pages", s->pages);
-        jw_bool(&j, "mapped", s->mapped);
-        jw_close(&j, '}');
-    }
-    jw_close(&j, ']');
-
-    jw_hex(&j, "virt_alloc_end", plan->virt_alloc_end);
-    jw_hex(&j, "virt_pgtab_end", plan->virt_pgtab_end);
-    jw_hex(&j, "total_pfns", plan->total_pfns);
-
-    jw_open(&j, "p2m", '{');
-    jw_string(&j, "placement", plan->p2m_outside ? "outside" : "inside");
-    if (plan->p2m_outside)
-        jw_string(&j, "source", plan->p2m_from_note ? "INIT_P2M" : "config");
-    jw_hex(&j, "vaddr", si->mfn_list);
-    jw_uint(&j, "entry_size", plan->p2m_entry_size);
-    jw_hex(&j, "list_pages", plan->p2m_pages);
-    const struct pvb_plan_segment *list = pvb_plan_segment(plan, PVB_SEG_P2M);
-    if (list)
-        jw_hex(&j, "pfn", list->pfn);
-    if (plan->p2m_outside) {
-        jw_hex(&j, "nr_tables", plan->p2m.nr_tables);
-        jw_hex(&j, "nr_frames", si->nr_p2m_frames);
-    }
-    jw_close(&j, '}');
-
-    jw_open(&j, "page_tables", '{');
-    json_mapping(&j, plan, "initial", &plan->initial);
-    if (plan->p2m_outside)
-        json_mapping(&j, plan, "p2m", &plan->p2m);
-    jw_close(&j, '}');
-
-    jw_open(&j, "start_info", '{');
-    jw_hex(&j, "nr_pages", si->nr_pages);
-    jw_hex(&j, "flags", si->flags);
-    jw_hex(&j, "pt_base", si->pt_base);
-    jw_hex(&j, "nr_pt_frames", si->nr_pt_frames);
-    jw_hex(&j, "mfn_list", si->mfn_list);
-    jw_hex(&j, "mod_start", si->mod_start);
-    jw_hex(&j, "mod_len", si->mod_len);
-    jw_hex(&j, "first_p2m_pfn", si->first_p2m_pfn);
-    jw_hex(&j, "nr_p2m_frames", si->nr_p2m_frames);
-    jw_close(&j, '}');
-
-    jw_open(&j, "pfns", '{');
-    jw_hex(&j, "start_info", plan->start_info_pfn);
-    jw_hex(&j, "xenstore", plan->xenstore_pfn);
-    jw_hex(&j, "console", plan->console_pfn);
-    jw_hex(&j, "boot_stack", plan->boot_stack_pfn);
-    if (plan->has_hypercall_page)
-        jw_hex(&j, "hypercall_page", plan->hypercall_pfn);
-    else
-        jw_null(&j, "hypercall_page");
-    jw_close(&j, '}');
-
-    jw_open(&j, "vcpu", '{');
-    jw_hex(&j, "rip", plan->vcpu.rip);
-    jw_hex(&j, "rsp", plan->vcpu.rsp);
-    jw_hex(&j, "rsi", plan->vcpu.rsi);
-    jw_close(&j, '}');
-
-    jw_open(&j, "numa", '[');
-    for (unsigned i = 0; i < plan->nr_numa; i++) {
-        jw_open(&j, NULL, '{');
-        jw_hex(&j, "pfn", plan->numa[i].pfn);
-        jw_hex(&j, "pages", plan->numa[i].pages);
-        jw_uint(&j, "node", plan->numa[i].node);
-        jw_close(&j, '}');
-    }
-    jw_close(&j, ']');
-
-    jw_open(&j, "warnings", '[');
-    for (unsigned i = 0; i < plan->nr_warnings; i++)
-        jw_string(&j, NULL, plan->warnings[i]);
-    jw_close(&j, ']');
-    fputs("\n}\n", f);
+    char *text;
+    int rc = pvb_plan_json(plan, &text, err);
+    if (rc < 0)
+        return rc;
+    fputs(text, f);
+    free(text);
     return finish(f, err);
 }

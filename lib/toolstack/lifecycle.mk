@@ -7,6 +7,7 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/lifecycle_policy.c \
 	%reldir%/lifecycle_store.c \
 	%reldir%/lifecycle_watch.c \
+	%reldir%/list_json.c \
 	%reldir%/monitor_run.c
 # (libxl flags: lib/toolstack/local.mk)
 pvbuildinclude_HEADERS += include/pvbuild/lifecycle.h

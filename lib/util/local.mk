@@ -4,6 +4,7 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/file.c %reldir%/file.h \
 	%reldir%/phase.c %reldir%/phase.h \
+	%reldir%/json.c %reldir%/json.h \
 	%reldir%/opts.c %reldir%/opts.h \
 	%reldir%/xenstored.c %reldir%/xenstored.h \
 	%reldir%/xenabi.h

@@ -9,7 +9,11 @@ check_PROGRAMS += tests/lib/nullargs
 tests_lib_nullargs_SOURCES = %reldir%/nullargs.c
 tests_lib_nullargs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_lib_nullargs_LDADD = lib/libpvbuild.la
-TESTS += tests/lib/nullargs tests/lib/version %reldir%/exports.sh %reldir%/readme-example.sh \
+check_PROGRAMS += tests/lib/json
+tests_lib_json_SOURCES = %reldir%/json.c
+tests_lib_json_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_lib_json_LDADD = $(TEST_LIBS)
+TESTS += tests/lib/nullargs tests/lib/version tests/lib/json %reldir%/exports.sh %reldir%/readme-example.sh \
 	%reldir%/manpages.sh %reldir%/abi.sh
 EXTRA_DIST += %reldir%/exports.sh %reldir%/readme-example.sh tests/plan_copy.h \
 	%reldir%/manpages.sh %reldir%/abi.sh

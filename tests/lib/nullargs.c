@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Bad input to every public call of pvbuild.h, pvbuild/toolstack.h and
- * pvbuild/lifecycle.h: NULL pointers and out-of-range values.  Each call
+ * pvbuild/lifecycle.h (the JSON calls too): NULL pointers and out-of-range values.  Each call
  * that can fail returns a negative errno with a one-line message; the
  * others answer NULL/0; none crashes (this runs under the sanitizers too).
  * Not here: the hosts section of pvbuild.h (pvb_host_*_open, pvb_host_close,
@@ -29,6 +29,43 @@ static bool refused(int rc)
         diag("rc %d, err.code %d, \"%s\"", rc, err.code, err.msg);
     memset(&err, 0, sizeof err);
     return good;
+}
+
+/* The JSON calls: NULL inputs and outputs, a NULL list of 1 entry. */
+static void json(void)
+{
+    char *text = (char *)1;
+    struct pvb_guest g;
+    struct pvb_domain dom = { 0 };
+    struct pvb_domain_entry e = { 0 };
+    memset(&g, 0, sizeof g);
+    ok(refused(pvb_plan_json(NULL, &text, &err)) && !text, "pvb_plan_json(NULL plan)");
+    ok(refused(pvb_plan_json((const struct pvb_plan *)1, NULL, &err)),
+       "pvb_plan_json(NULL out)");
+    text = (char *)1;
+    ok(refused(pvb_guest_json(NULL, "k", &text, &err)) && !text,
+       "pvb_guest_json(NULL guest)");
+    ok(refused(pvb_guest_json(&g, "k", NULL, &err)), "pvb_guest_json(NULL out)");
+    text = (char *)1;
+    ok(refused(pvb_verify_json(1, NULL, &text, &err)) && !text,
+       "pvb_verify_json(NULL report)");
+    ok(refused(pvb_verify_json(1, (const struct pvb_verify_report *)1, NULL, &err)),
+       "pvb_verify_json(NULL out)");
+    ok(refused(pvb_domain_json(NULL, &dom, (const struct pvb_plan *)1, NULL, &text, &err)),
+       "pvb_domain_json(NULL host kind)");
+    ok(refused(pvb_domain_json("sim", NULL, (const struct pvb_plan *)1, NULL, &text, &err)),
+       "pvb_domain_json(NULL domain)");
+    ok(refused(pvb_domain_json("sim", &dom, NULL, NULL, &text, &err)),
+       "pvb_domain_json(NULL plan)");
+    ok(refused(pvb_domain_json("sim", &dom, (const struct pvb_plan *)1, NULL, NULL, &err)),
+       "pvb_domain_json(NULL out)");
+    ok(refused(pvb_domain_list_json(NULL, 1, &text, &err)) && !text,
+       "pvb_domain_list_json(NULL entries, 1)");
+    ok(refused(pvb_domain_list_json(&e, 1, NULL, &err)), "pvb_domain_list_json(NULL out)");
+    ok(pvb_domain_list_json(NULL, 0, &text, NULL) == 0 && text && !strcmp(text, "[]\n"),
+       "pvb_domain_list_json(NULL, 0) is an empty list (and err may be NULL)");
+    pvb_free(text);
+    ok(pvb_plan_json(NULL, &text, NULL) == -EINVAL, "pvb_plan_json(NULL) with err NULL");
 }
 
 static void basics(void)
@@ -294,6 +331,7 @@ int main(void)
     builds(img);
     toolstack();
     lifecycle();
+    json();
     pvb_image_close(img);
     return done_testing();
 }
