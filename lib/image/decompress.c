@@ -24,6 +24,7 @@
 #include "image/decompress.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -128,15 +129,23 @@ static int out_start(struct job *j, uint64_t hint)
 {
     size_t cap = hint && hint <= SIZE_MAX ? (size_t)hint : MIN_ALLOC;
 
-    if (j->exact)
-        return set_capacity(j, j->exact);
+    int r;
+    /* The decoder writes all of a known or trusted size: fault it in at
+     * once (a doubling's spare half is left to fault on use). */
+    if (j->exact) {
+        if ((r = set_capacity(j, j->exact)) == 0)
+            mem_prefault(j->out, j->cap);
+        return r;
+    }
 
     /* A lying header must not buy a huge allocation for a tiny input. */
     if (j->in_len < SIZE_MAX / 1024 && cap > j->in_len * 1024 + MIN_ALLOC)
         cap = j->in_len * 1024 + MIN_ALLOC;
     if (cap < MIN_ALLOC)
         cap = MIN_ALLOC;
-    return set_capacity(j, min_size(cap, j->max));
+    if ((r = set_capacity(j, min_size(cap, j->max))) == 0 && hint)
+        mem_prefault(j->out, j->cap);
+    return r;
 }
 
 /*
