@@ -24,32 +24,47 @@ bench "raw ELF ${MEM} MiB, pvbuild --no-verify" "$W/bench-noverify.time" "$W/xle
 # bzImage the first time (an empty cache of its own), cached, and the raw
 # ELF; the same command line as xlref/xlelf, verifier on.  Each domain is
 # built paused, timed, destroyed.
+# BENCH_RUNS creates of each (PVB_BENCH_RUNS through /payload/facts,
+# default 1); the fastest is kept, its wall time and its phases.  FRESH=1:
+# the cache is emptied before each (the first-time figure).
+BENCH_RUNS=${PVB_BENCH_RUNS:-1}
 pvb_bench() { # NAME KERNEL [OPTION...]
 	_n=$1 _k=$2; shift 2
-	_t=$(now)
-	if pvbuild create --host=xen --paused --json --timings --name="$_n" --kernel="$_k" \
-		--ramdisk="$RD" --memory=$MEM --cmdline="$(cmdline_for bench)" "$@" \
-		>"$W/$_n.json" 2>"$W/$_n.err"; then
-		since "$_t" >"$W/$_n.time"
-	else
-		diag "BENCH: $_n: pvbuild create failed: $(head -n 1 "$W/$_n.err")"
-	fi
-	_id=$(sed -n 's/^  "domid": \([0-9]*\),*$/\1/p' "$W/$_n.json")
-	if [ -n "$_id" ]; then
-		pvbuild destroy "$_id" >/dev/null 2>&1
-		wait_until 60 state_is "$_id" gone
-	fi
-	settle_memory "$FREE0"
+	_i=0
+	while [ $_i -lt "$BENCH_RUNS" ]; do
+		_i=$((_i + 1))
+		[ -n "${FRESH:-}" ] && rm -rf "$W/bench-cache"
+		_t=$(now)
+		if pvbuild create --host=xen --paused --json --timings --name="$_n" --kernel="$_k" \
+			--ramdisk="$RD" --memory=$MEM --cmdline="$(cmdline_for bench)" "$@" \
+			>"$W/$_n.try" 2>"$W/$_n.err"; then
+			_s=$(since "$_t")
+			if [ ! -s "$W/$_n.time" ] || gt "$(cat "$W/$_n.time")" "$_s"; then
+				echo "$_s" >"$W/$_n.time"
+				cp "$W/$_n.try" "$W/$_n.json"
+			fi
+		else
+			diag "BENCH: $_n: pvbuild create failed: $(head -n 1 "$W/$_n.err")"
+		fi
+		_id=$(sed -n 's/^  "domid": \([0-9]*\),*$/\1/p' "$W/$_n.try")
+		if [ -n "$_id" ]; then
+			pvbuild destroy "$_id" >/dev/null 2>&1
+			wait_until 60 state_is "$_id" gone
+		fi
+		settle_memory "$FREE0"
+	done
 }
 # phase NAME FILE: the seconds of one phase in a create --json --timings.
 phase() {
 	sed -n '/"timings": {/,/}/s/^ *"'"$1"'": \([0-9.]*\),*$/\1/p' "$2" 2>/dev/null | head -n 1
 }
+FRESH=1
 pvb_bench bench-bz-first "$BZ" --cache-dir="$W/bench-cache"
+FRESH=
 pvb_bench bench-bz-cached "$BZ" --cache-dir="$W/bench-cache"
 pvb_bench bench-elf "$ELF" --cache-dir="$W/bench-cache"
 rm -rf "$W/bench-cache" # dom0's memory holds it
-diag "BENCH: pvbuild create --paused --timings, ${MEM} MiB, seconds per phase:"
+diag "BENCH: pvbuild create --paused --timings, ${MEM} MiB, seconds per phase (fastest of $BENCH_RUNS):"
 diag "BENCH:   phase            bzImage-first  bzImage-cached  raw-ELF"
 for ph in exec read cache decompress copy elf cache-write ramdisk host-open \
 	domain-create plan populate load start-info tables boot verify introduce \
