@@ -2,6 +2,7 @@
 #include "image/cache.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,29 +79,52 @@ static uint64_t avalanche(uint64_t h)
     return h ^ (h >> 32);
 }
 
-void kcache_hash(const void *data, size_t len, uint64_t seed, uint64_t out[2])
-{
-    const unsigned char *p = data;
-    uint64_t v0 = seed + P1 + P2, v1 = seed + P2, v2 = seed, v3 = seed - P1;
-    size_t blocks = len / 32;
+/* The hash in steps, so that a read can be checked chunk by chunk. */
+struct khash {
+    uint64_t v[4];
+};
 
+static void khash_init(struct khash *k, uint64_t seed)
+{
+    k->v[0] = seed + P1 + P2;
+    k->v[1] = seed + P2;
+    k->v[2] = seed;
+    k->v[3] = seed - P1;
+}
+
+/* Whole 32-byte blocks only. */
+static void khash_blocks(struct khash *k, const unsigned char *p, size_t blocks)
+{
+    uint64_t v0 = k->v[0], v1 = k->v[1], v2 = k->v[2], v3 = k->v[3];
     for (size_t i = 0; i < blocks; i++, p += 32) {
         v0 = lane(v0, rd64(p));
         v1 = lane(v1, rd64(p + 8));
         v2 = lane(v2, rd64(p + 16));
         v3 = lane(v3, rd64(p + 24));
     }
-    unsigned char tail[32] = { 0 };
-    memcpy(tail, p, len - blocks * 32);
-    v0 = lane(v0, rd64(tail));
-    v1 = lane(v1, rd64(tail + 8));
-    v2 = lane(v2, rd64(tail + 16));
-    v3 = lane(v3, rd64(tail + 24));
+    k->v[0] = v0, k->v[1] = v1, k->v[2] = v2, k->v[3] = v3;
+}
 
+/* The last len % 32 bytes at p, and the total length. */
+static void khash_final(struct khash *k, const unsigned char *p, size_t len,
+                        uint64_t out[2])
+{
+    unsigned char tail[32] = { 0 };
+    memcpy(tail, p, len % 32);
+    khash_blocks(k, tail, 1);
+    uint64_t v0 = k->v[0], v1 = k->v[1], v2 = k->v[2], v3 = k->v[3];
     uint64_t a = rotl(v0, 1) + rotl(v1, 7) + rotl(v2, 12) + rotl(v3, 18);
     uint64_t b = rotl(v0, 18) ^ rotl(v1, 12) ^ rotl(v2, 7) ^ rotl(v3, 1);
     out[0] = avalanche(a ^ (uint64_t)len * P3);
     out[1] = avalanche((b + P1) ^ (uint64_t)len * P1 ^ out[0]);
+}
+
+void kcache_hash(const void *data, size_t len, uint64_t seed, uint64_t out[2])
+{
+    struct khash k;
+    khash_init(&k, seed);
+    khash_blocks(&k, data, len / 32);
+    khash_final(&k, (const unsigned char *)data + len / 32 * 32, len, out);
 }
 
 static void header_digest(const struct entry_header *h, uint64_t out[2])
@@ -158,16 +181,13 @@ static void entry_key(const void *in, size_t len, const struct pvb_limits *lim,
     kcache_hash(words, sizeof words, P1, key);
 }
 
-/* Why an entry is refused, or NULL when it is good. */
-static const char *entry_check(const struct kcache *c, const void *map,
-                               size_t size, size_t in_len,
-                               const struct pvb_limits *lim)
+/* Why an entry's header is refused, or NULL when it is good. */
+static const char *header_check(const struct kcache *c,
+                                const struct entry_header *h, uint64_t size,
+                                size_t in_len, const struct pvb_limits *lim)
 {
-    const struct entry_header *h = map;
     uint64_t d[2];
 
-    if (size < ENTRY_DATA_OFFSET)
-        return "shorter than its header";
     if (memcmp(h->magic, ENTRY_MAGIC, 8) != 0)
         return "not a cache entry (bad magic)";
     header_digest(h, d);
@@ -182,9 +202,57 @@ static const char *entry_check(const struct kcache *c, const void *map,
     if (h->elf_size != size - ENTRY_DATA_OFFSET)
         return size - ENTRY_DATA_OFFSET < h->elf_size ? "truncated"
                                                       : "longer than its header says";
-    kcache_hash((const char *)map + ENTRY_DATA_OFFSET, h->elf_size, P2, d);
-    if (d[0] != h->elf_digest[0] || d[1] != h->elf_digest[1])
+    if (h->elf_size > SIZE_MAX || h->elf_size > lim->max_output)
+        return "larger than the decoding limit";
+    return NULL;
+}
+
+/* Bytes read and hashed at a time: the hash reads them while the CPU's
+ * cache still holds them. */
+#define READ_CHUNK (1u << 20)
+
+/*
+ * The entry's ELF into a new buffer (*elf), its digest checked on the way:
+ * read(), not mmap(), because a mapped file that someone truncates while
+ * the image holds it would kill the caller with SIGBUS; a read that comes
+ * up short is only a refused entry.  Why it is refused, or NULL.
+ */
+static const char *read_body(int fd, const struct entry_header *h, void **elf,
+                             const char **errstr)
+{
+    size_t len = (size_t)h->elf_size, got = 0;
+    unsigned char *buf = mem_malloc(len ? len : 1);
+    struct khash k;
+    uint64_t d[2];
+
+    if (!buf)
+        return "no memory to read it";
+    mem_prefault(buf, len);
+    khash_init(&k, P2);
+    while (got < len) {
+        size_t want = len - got < READ_CHUNK ? len - got : READ_CHUNK;
+        ssize_t n = pread(fd, buf + got, want, (off_t)(ENTRY_DATA_OFFSET + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            free(buf);
+            if (n < 0) {
+                *errstr = strerror(errno);
+                return NULL;
+            }
+            return "truncated while being read";
+        }
+        /* Hash whole blocks as they arrive; a chunk may end mid-block. */
+        size_t done = got / 32;
+        got += (size_t)n;
+        khash_blocks(&k, buf + done * 32, got / 32 - done);
+    }
+    khash_final(&k, buf + len / 32 * 32, len, d);
+    if (d[0] != h->elf_digest[0] || d[1] != h->elf_digest[1]) {
+        free(buf);
         return "its contents' digest does not match";
+    }
+    *elf = buf;
     return NULL;
 }
 
@@ -219,44 +287,35 @@ int kcache_lookup(struct kcache *c, const void *in, size_t len,
         return 0;
     }
     struct stat st;
-    const char *why = NULL;
-    void *map = MAP_FAILED;
+    struct entry_header h;
+    const char *why = NULL, *errstr = NULL;
+    void *elf = NULL;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
         why = "not a regular file";
     else if ((uint64_t)st.st_size < ENTRY_DATA_OFFSET)
         why = "shorter than its header";
-    else if ((map = mmap(NULL, (size_t)st.st_size, PROT_READ,
-                         MAP_PRIVATE | MAP_POPULATE, fd, 0)) == MAP_FAILED)
-        why = strerror(errno);
-    else
-        why = entry_check(c, map, (size_t)st.st_size, len, lim);
+    else if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
+        why = "its header cannot be read";
+    else if (!(why = header_check(c, &h, (uint64_t)st.st_size, len, lim)))
+        why = read_body(fd, &h, &elf, &errstr);
+    if (errstr)
+        why = errstr;
     if (!why)
         futimens(fd, NULL);   /* eviction takes the least recently used */
     close(fd);
     if (why) {
         log_warn(c->log, "cache: %s: %s; ignored, decoding the kernel again",
                  c->path, why);
-        if (map != MAP_FAILED)
-            munmap(map, (size_t)st.st_size);
         return 0;
     }
-    const struct entry_header *h = map;
-    hit->map = map;
-    hit->map_len = (size_t)st.st_size;
-    hit->elf = (const char *)map + ENTRY_DATA_OFFSET;
-    hit->elf_len = h->elf_size;
-    hit->box.format = h->format;
-    hit->box.compression = h->compression;
-    hit->box.payload_size = h->payload_size;
-    hit->box.bzimage_version = (uint16_t)h->bzimage_version;
+    hit->elf = elf;
+    hit->elf_len = (size_t)h.elf_size;
+    hit->box.format = h.format;
+    hit->box.compression = h.compression;
+    hit->box.payload_size = h.payload_size;
+    hit->box.bzimage_version = (uint16_t)h.bzimage_version;
     log_info(c->log, "cache: %s: the decoded kernel, checked", c->path);
     return 1;
-}
-
-void kcache_unmap(void *map, size_t map_len)
-{
-    if (map)
-        munmap(map, map_len);
 }
 
 /* ----------------------------------------------------------------- store */

@@ -5,8 +5,9 @@
  * and the entry format's version.  An entry is one file: a header (what
  * the container said, the key again, the ELF's size and digest) and the
  * ELF bytes.  Entries are written whole under a temporary name and
- * renamed, and checked in full on every read: an entry that is truncated,
- * altered or stale is ignored with a warning, and decoded again.
+ * renamed, and checked in full on every read (read(), never mapped: see
+ * read_body): an entry that is truncated, altered or stale is ignored with
+ * a warning, and decoded again.
  */
 #ifndef PVB_IMAGE_CACHE_H
 #define PVB_IMAGE_CACHE_H
@@ -34,12 +35,10 @@ struct kcache_container {
     uint16_t bzimage_version;
 };
 
-/* A hit: the ELF, mapped read-only (kcache_unmap frees it). */
+/* A hit: the ELF, read and checked, in a malloc'd buffer for the caller. */
 struct kcache_hit {
-    const void *elf;
+    void *elf;
     size_t elf_len;
-    void *map;
-    size_t map_len;
     struct kcache_container box;
 };
 
@@ -54,8 +53,6 @@ int kcache_lookup(struct kcache *c, const void *in, size_t len,
 /* Keep a fresh decode for next time (after a miss); failures warn only. */
 void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
                   const struct kcache_container *box);
-
-void kcache_unmap(void *map, size_t map_len);
 
 /* The hash the cache keys and checks with (not cryptographic). */
 void kcache_hash(const void *data, size_t len, uint64_t seed, uint64_t out[2]);

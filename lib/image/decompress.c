@@ -24,6 +24,7 @@
 #include "image/decompress.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -128,15 +129,23 @@ static int out_start(struct job *j, uint64_t hint)
 {
     size_t cap = hint && hint <= SIZE_MAX ? (size_t)hint : MIN_ALLOC;
 
-    if (j->exact)
-        return set_capacity(j, j->exact);
+    int r;
+    /* The decoder writes all of a known or trusted size: fault it in at
+     * once (a doubling's spare half is left to fault on use). */
+    if (j->exact) {
+        if ((r = set_capacity(j, j->exact)) == 0)
+            mem_prefault(j->out, j->cap);
+        return r;
+    }
 
     /* A lying header must not buy a huge allocation for a tiny input. */
     if (j->in_len < SIZE_MAX / 1024 && cap > j->in_len * 1024 + MIN_ALLOC)
         cap = j->in_len * 1024 + MIN_ALLOC;
     if (cap < MIN_ALLOC)
         cap = MIN_ALLOC;
-    return set_capacity(j, min_size(cap, j->max));
+    if ((r = set_capacity(j, min_size(cap, j->max))) == 0 && hint)
+        mem_prefault(j->out, j->cap);
+    return r;
 }
 
 /*
@@ -418,10 +427,40 @@ static int xz_step(struct job *j, void *state, uint8_t *dst, size_t room,
     return 0;
 }
 
+/*
+ * The uncompressed size an xz stream's index gives, or 0: read from the
+ * stream footer at the end of the input, or 4 bytes before it (Linux
+ * appends the size after a bzImage's payload).  Only a hint for the first
+ * allocation (out_start bounds it); the decoder still checks everything.
+ */
+static uint64_t xz_size_hint(const struct job *j)
+{
+    for (size_t tail = 0; tail <= 4; tail += 4) {
+        if (j->in_len < 2 * LZMA_STREAM_HEADER_SIZE + tail)
+            break;
+        const uint8_t *footer = j->in + j->in_len - tail - LZMA_STREAM_HEADER_SIZE;
+        lzma_stream_flags flags;
+        if (lzma_stream_footer_decode(&flags, footer) != LZMA_OK ||
+            flags.backward_size > (lzma_vli)(footer - j->in) - LZMA_STREAM_HEADER_SIZE)
+            continue;
+        const uint8_t *index = footer - flags.backward_size;
+        lzma_index *idx = NULL;
+        uint64_t memlimit = 1 << 20;
+        size_t pos = 0;
+        if (lzma_index_buffer_decode(&idx, &memlimit, NULL, index, &pos,
+                                     (size_t)flags.backward_size) != LZMA_OK)
+            continue;
+        uint64_t size = lzma_index_uncompressed_size(idx);
+        lzma_index_end(idx, NULL);
+        return size;
+    }
+    return 0;
+}
+
 static int decode_xz(struct job *j)
 {
     lzma_stream ls = LZMA_STREAM_INIT;
-    int r = out_start(j, 0);
+    int r = out_start(j, xz_size_hint(j));
 
     if (r >= 0)
         r = lzma_decoder_init(j, &ls, true);

@@ -24,8 +24,7 @@ struct pvb_image {
     size_t elf_len;
     struct pvb_guest guest;
     struct pvb_image_segment *segments;
-    void *map;               /* elf lies in this cache entry's mapping */
-    size_t map_len;
+    bool cached;             /* elf came from the cache */
 };
 
 static bool is_elf(const void *data, size_t len)
@@ -165,9 +164,8 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
     if (kc.dir && !is_elf(data, len)) {
         if (kcache_lookup(&kc, data, len, &lim, &hit) == 1) {
             struct pvb_guest *g = &img->guest;
-            img->map = hit.map;
-            img->map_len = hit.map_len;
-            img->elf = (void *)hit.elf;
+            img->cached = true;
+            img->elf = hit.elf;
             img->elf_len = hit.elf_len;
             g->file_size = len;
             g->format = hit.box.format;
@@ -180,8 +178,8 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
         kc.dir = NULL;
     }
 
-    rc = hit.map ? 0 : open_container(img, data, len, owned, &lim, err);
-    if (rc == 0 && !hit.map)
+    rc = img->cached ? 0 : open_container(img, data, len, owned, &lim, err);
+    if (rc == 0 && !img->cached)
         phase_end(ph, img->guest.compression != PVB_COMP_NONE ? "decompress"
                                                                : "copy");
     if (rc == 0) {
@@ -192,7 +190,7 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
     if (rc == 0)
         phase_end(ph, "elf");
     /* Only what decoded to a kernel the reader takes is kept. */
-    if (rc == 0 && !hit.map && img->guest.compression != PVB_COMP_NONE) {
+    if (rc == 0 && !img->cached && img->guest.compression != PVB_COMP_NONE) {
         struct kcache_container box = {
             .format = img->guest.format,
             .compression = img->guest.compression,
@@ -254,10 +252,7 @@ void pvb_image_close(pvb_image *img)
     if (!img)
         return;
     free(img->segments);
-    if (img->map)
-        kcache_unmap(img->map, img->map_len);
-    else
-        free(img->elf);
+    free(img->elf);
     free(img->name);
     free(img);
 }

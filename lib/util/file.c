@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,6 +78,25 @@ int read_file_at(int fd, const char *path, uint64_t offset, void *buf,
     return 0;
 }
 
+/* Below this a handful of faults cost less than the call. */
+#define PREFAULT_MIN (256 * 1024)
+
+void mem_prefault(void *buf, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+    long pg = sysconf(_SC_PAGESIZE);
+    if (!buf || len < PREFAULT_MIN || pg <= 0)
+        return;
+    uintptr_t a = ((uintptr_t)buf + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+    uintptr_t e = ((uintptr_t)buf + len) & ~((uintptr_t)pg - 1);
+    if (e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)buf;
+    (void)len;
+#endif
+}
+
 int read_whole_file(const char *path, uint64_t max_size, void **data,
                     size_t *len, pvb_error *err)
 {
@@ -96,6 +116,7 @@ int read_whole_file(const char *path, uint64_t max_size, void **data,
         return fail(err, -ENOMEM, "%s: cannot allocate 0x%llx bytes", path,
                     (unsigned long long)size);
     }
+    mem_prefault(buf, (size_t)size);
     rc = read_file_at(fd, path, 0, buf, (size_t)size, err);
     close(fd);
     if (rc < 0) {

@@ -185,10 +185,31 @@ static void check_kernel(const char *kernel, const char *dir, bool abuse)
        kernel, hit_line);
     ok(img && same(img, ref), "%s: a hit is byte-identical to a fresh decode "
        "(0x%zx bytes) and gives the same container facts", kernel, elf_len);
+    /*
+     * The image must not lean on the entry's file: cut it to nothing while
+     * the image is open (a mapping of it would now raise SIGBUS on the
+     * next touch) and read every byte the image hands out.
+     */
+    if (abuse && img && truncate(entry, 0) == 0)
+        ok(same(img, ref), "%s: the entry cut to 0 bytes while the image is "
+           "open: every byte still reads, and matches", kernel);
     pvb_image_close(img);
+    if (abuse) {
+        /* Cut to nothing above: refused, decoded and written again. */
+        bad_entry("emptied", kernel, dir, ref, entry, "shorter than its header");
+    }
     diag("BENCH: %s: open without cache %.3f s, first (decode + write) %.3f s, "
          "cached %.3f s", kernel, t_plain, t_miss, t_hit);
 
+    /* Either side of the first 1 MiB, which is read and hashed at once. */
+    if (elf_len > (1u << 20) + 1) {
+        poke(entry, 4096 + (1l << 20) - 1);
+        bad_entry("the last byte of the first 1 MiB read changed", kernel,
+                  dir, ref, entry, "contents' digest");
+        poke(entry, 4096 + (1l << 20));
+        bad_entry("the first byte after the first 1 MiB changed", kernel, dir,
+                  ref, entry, "contents' digest");
+    }
     if (abuse) {
         size_t mid = 4096 + elf_len / 2;
         poke(entry, (long)mid);
@@ -209,6 +230,11 @@ static void check_kernel(const char *kernel, const char *dir, bool abuse)
             fclose(f);
         }
         bad_entry("bytes appended", kernel, dir, ref, entry, "longer");
+        /* Something that is no file where the entry goes: never read (a
+         * FIFO would block a reader without O_NONBLOCK). */
+        if (unlink(entry) == 0 && mkfifo(entry, 0600) == 0)
+            bad_entry("a FIFO in its place", kernel, dir, ref, entry,
+                      "not a regular file");
     }
     pvb_image_close(ref);
 }

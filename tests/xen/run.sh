@@ -23,6 +23,10 @@
 #                 idle dom0 reached its /init (up to 4x, QEMU_HARD_TIMEOUT)
 #   XEN_SERIAL_LOG where the serial log is kept (default
 #                 $top_builddir/tests/xen/serial.log)
+#   PVB_XEN_ONLY  "bench": only the timings (xl's and pvbuild's creates
+#                 and the BENCH table), a few minutes; unset: everything
+#   PVB_BENCH_RUNS each timed create this many times, the fastest kept
+#                 (default 1)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -154,6 +158,8 @@ entry=$(xen_note "$work/vmlinux" entry)
 {
 	echo "INIT_P2M=$init_p2m"
 	echo "KERNEL_ENTRY=$entry"
+	echo "PVB_XEN_ONLY=${PVB_XEN_ONLY:-}"
+	echo "PVB_BENCH_RUNS=${PVB_BENCH_RUNS:-1}"
 } >"$work/facts"
 
 payloads="$VMLINUZ=/payload/vmlinuz $work/vmlinux=/payload/vmlinux $work/facts=/payload/facts"

@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# g) timing, sourced by tests/xen/scenarios.sh after xlref and xlelf were
+# timed: measurements printed as "# BENCH:", never assertions.
+bench() { # WHAT PVBUILD_TIMEFILE XL_TIMEFILE
+	[ -s "$2" ] && [ -s "$3" ] || { diag "BENCH: $1: not measured"; return; }
+	awk -v w="$1" -v p="$(cat "$2")" -v x="$(cat "$3")" 'BEGIN {
+		printf "# BENCH: %s: pvbuild create %.2f s, xl create %.2f s, ratio %.2f\n",
+			w, p, x, (x > 0 ? p / x : 0) }'
+}
+# pvbuild's times include its verifier; one more build without it.
+t=$(now)
+if pvbuild create --host=xen --paused --no-verify --name=bench-noverify --kernel="$ELF" \
+	--ramdisk="$RD" --memory=$MEM --cmdline="$(cmdline_for bench)" >/dev/null 2>"$W/bench.err"; then
+	since "$t" >"$W/bench-noverify.time"
+	id=$(sed -n 's/^pvbuild: domain \([0-9]*\) .*/\1/p' "$W/bench.err" | head -n 1)
+	[ -n "$id" ] && pvbuild destroy "$id" >/dev/null 2>&1
+fi
+bench "bzImage ${MEM} MiB" "$W/b1-bz-1cpu.time" "$W/xlref.time"
+bench "raw ELF ${MEM} MiB" "$W/c1-elf-1cpu.time" "$W/xlelf.time"
+bench "raw ELF ${MEM} MiB, pvbuild --no-verify" "$W/bench-noverify.time" "$W/xlelf.time"
+
+# Where pvbuild's time goes, phase by phase (create --timings), for the
+# bzImage the first time (an empty cache of its own), cached, and the raw
+# ELF; the same command line as xlref/xlelf, verifier on.  Each domain is
+# built paused, timed, destroyed.
+# BENCH_RUNS creates of each (PVB_BENCH_RUNS through /payload/facts,
+# default 1); the fastest is kept, its wall time and its phases.  FRESH=1:
+# the cache is emptied before each (the first-time figure).
+BENCH_RUNS=${PVB_BENCH_RUNS:-1}
+pvb_bench() { # NAME KERNEL [OPTION...]
+	_n=$1 _k=$2; shift 2
+	_i=0
+	while [ $_i -lt "$BENCH_RUNS" ]; do
+		_i=$((_i + 1))
+		[ -n "${FRESH:-}" ] && rm -rf "$W/bench-cache"
+		_t=$(now)
+		if pvbuild create --host=xen --paused --json --timings --name="$_n" --kernel="$_k" \
+			--ramdisk="$RD" --memory=$MEM --cmdline="$(cmdline_for bench)" "$@" \
+			>"$W/$_n.try" 2>"$W/$_n.err"; then
+			_s=$(since "$_t")
+			if [ ! -s "$W/$_n.time" ] || gt "$(cat "$W/$_n.time")" "$_s"; then
+				echo "$_s" >"$W/$_n.time"
+				cp "$W/$_n.try" "$W/$_n.json"
+			fi
+		else
+			diag "BENCH: $_n: pvbuild create failed: $(head -n 1 "$W/$_n.err")"
+		fi
+		_id=$(sed -n 's/^  "domid": \([0-9]*\),*$/\1/p' "$W/$_n.try")
+		if [ -n "$_id" ]; then
+			pvbuild destroy "$_id" >/dev/null 2>&1
+			wait_until 60 state_is "$_id" gone
+		fi
+		settle_memory "$FREE0"
+	done
+}
+# phase NAME FILE: the seconds of one phase in a create --json --timings.
+phase() {
+	sed -n '/"timings": {/,/}/s/^ *"'"$1"'": \([0-9.]*\),*$/\1/p' "$2" 2>/dev/null | head -n 1
+}
+FRESH=1
+pvb_bench bench-bz-first "$BZ" --cache-dir="$W/bench-cache"
+FRESH=
+pvb_bench bench-bz-cached "$BZ" --cache-dir="$W/bench-cache"
+pvb_bench bench-elf "$ELF" --cache-dir="$W/bench-cache"
+rm -rf "$W/bench-cache" # dom0's memory holds it
+diag "BENCH: pvbuild create --paused --timings, ${MEM} MiB, seconds per phase (fastest of $BENCH_RUNS):"
+diag "BENCH:   phase            bzImage-first  bzImage-cached  raw-ELF"
+for ph in exec read cache decompress copy elf cache-write ramdisk host-open \
+	domain-create plan populate load start-info tables boot verify introduce \
+	devices other total; do
+	a=$(phase "$ph" "$W/bench-bz-first.json") b=$(phase "$ph" "$W/bench-bz-cached.json")
+	c=$(phase "$ph" "$W/bench-elf.json")
+	[ -n "$a$b$c" ] && awk -v p="$ph" -v a="${a:--}" -v b="${b:--}" -v c="${c:--}" \
+		'BEGIN { printf "# BENCH:   %-16s %13s  %14s  %7s\n", p, a, b, c }'
+done
+diag "BENCH:   (wall, outside the process: first $(cat "$W/bench-bz-first.time" 2>/dev/null), cached $(cat "$W/bench-bz-cached.time" 2>/dev/null), raw ELF $(cat "$W/bench-elf.time" 2>/dev/null))"
+diag "BENCH: xl create -p, same kernel, ramdisk, memory: bzImage $(cat "$W/xlref.time" 2>/dev/null) s, raw ELF $(cat "$W/xlelf.time" 2>/dev/null) s (xl gives no phases)"
+speedup() { # WHAT PVBUILD_TIMEFILE XL_TIMEFILE GOAL
+	[ -s "$2" ] && [ -s "$3" ] || { diag "BENCH: $1: not measured"; return; }
+	awk -v w="$1" -v p="$(cat "$2")" -v x="$(cat "$3")" -v g="$4" 'BEGIN {
+		printf "# BENCH: %s: pvbuild %.2f s, xl %.2f s: %.2fx as fast as xl (goal %s)\n",
+			w, p, x, (p > 0 ? x / p : 0), g }'
+}
+speedup "bzImage first time" "$W/bench-bz-first.time" "$W/xlref.time" ">= 1x"
+speedup "bzImage cached" "$W/bench-bz-cached.time" "$W/xlref.time" ">= 10x"
+speedup "raw ELF" "$W/bench-elf.time" "$W/xlelf.time" ">= 2x"
+pop=$(phase populate "$W/bench-bz-cached.json") load=$(phase load "$W/bench-bz-cached.json")
+[ -n "$pop" ] && [ -n "$load" ] && awk -v p="$pop" -v l="$load" -v x="$(cat "$W/xlref.time" 2>/dev/null)" 'BEGIN {
+	f = p + l; printf "# BENCH: floor (populate %.3f + load %.3f) %.3f s: xl bzImage / floor %.1fx\n",
+		p, l, f, (f > 0 ? x / f : 0) }'
