@@ -32,6 +32,47 @@ static int check_args(const struct pvb_plan *plan, FILE *f, pvb_error *err)
 
 /* ------------------------------------------------------------------ text */
 
+/* A map of the plan's host cpus, or "all" for none (no restriction). */
+static const char *cpus_text(const struct pvb_plan *plan, const uint64_t *map,
+                             char *buf, size_t size)
+{
+    return map ? pvb_cpumap_format(map, plan->nr_host_cpus, buf, size) : "all";
+}
+
+static void text_affinity(FILE *f, const struct pvb_plan *plan)
+{
+    char h[256], s[256], v[256];
+    if (!plan->numa_placed && (plan->cpus[0] || plan->cpus_soft[0]))
+        fprintf(f, "affinity: cpus \"%s\" cpus_soft \"%s\" (resolved on the host)\n",
+                plan->cpus, plan->cpus_soft);
+    for (unsigned i = 0; i < plan->nr_affinity; i++) {
+        const struct pvb_plan_affinity *a = &plan->affinity[i];
+        char who[32];
+        if (plan->nr_affinity == 1)
+            snprintf(who, sizeof who, "vcpus all");
+        else
+            snprintf(who, sizeof who, "vcpu %u", i);
+        fprintf(f, "affinity: %s hard %s soft %s\n", who,
+                cpus_text(plan, a->has_hard ? a->hard : NULL, h, sizeof h),
+                cpus_text(plan, a->has_soft ? a->soft : NULL, s, sizeof s));
+    }
+    if (plan->has_placement_soft)
+        fprintf(f, "affinity: soft %s (the nodes placement chose)\n",
+                cpus_text(plan, plan->placement_soft, s, sizeof s));
+    for (unsigned i = 0; i < plan->nr_vnodes; i++) {
+        const struct pvb_plan_vnode *n = &plan->vnodes[i];
+        fprintf(f, "vnode %u: pfns 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " MiB) on "
+                "node %u, vcpus %s, distances", i, n->pfn, n->pfn + n->pages - 1,
+                n->pages >> 8, n->pnode,
+                pvb_cpumap_format(n->vcpus, plan->max_vcpus, v, sizeof v));
+        for (unsigned j = 0; j < plan->nr_vnodes; j++)
+            fprintf(f, "%s%u", j ? "," : " ", n->distances[j]);
+        if (plan->nr_host_cpus)
+            fprintf(f, ", soft %s", cpus_text(plan, n->pnode_cpus, s, sizeof s));
+        fputc('\n', f);
+    }
+}
+
 static void text_mapping(FILE *f, const struct pvb_plan *plan, const char *name,
                          const struct pvb_plan_mapping *m)
 {
@@ -107,6 +148,7 @@ int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f, pvb_error *err)
                 PRIu64 " MiB) on node %u\n", plan->numa[i].pfn,
                 plan->numa[i].pfn + plan->numa[i].pages - 1, plan->numa[i].pages,
                 plan->numa[i].pages >> 8, plan->numa[i].node);
+    text_affinity(f, plan);
     for (unsigned i = 0; i < plan->nr_warnings; i++)
         fprintf(f, "warning: %s\n", plan->warnings[i]);
     return finish(f, err);
@@ -185,6 +227,51 @@ static void jw_string(struct jw *j, const char *key, const char *s)
             fputc(c, j->f);
     }
     fputc('"', j->f);
+}
+
+static void json_affinity(struct jw *j, const struct pvb_plan *plan)
+{
+    char buf[1024];
+    jw_open(j, "affinity", '[');
+    for (unsigned i = 0; i < plan->nr_affinity; i++) {
+        const struct pvb_plan_affinity *a = &plan->affinity[i];
+        jw_open(j, NULL, '{');
+        if (plan->nr_affinity == 1)
+            jw_string(j, "vcpus", "all");
+        else
+            jw_uint(j, "vcpu", i);
+        if (a->has_hard)
+            jw_string(j, "hard", cpus_text(plan, a->hard, buf, sizeof buf));
+        else
+            jw_null(j, "hard");
+        if (a->has_soft)
+            jw_string(j, "soft", cpus_text(plan, a->soft, buf, sizeof buf));
+        else
+            jw_null(j, "soft");
+        jw_close(j, '}');
+    }
+    jw_close(j, ']');
+    if (plan->has_placement_soft)
+        jw_string(j, "placement_soft", cpus_text(plan, plan->placement_soft, buf,
+                                                 sizeof buf));
+    else
+        jw_null(j, "placement_soft");
+    jw_open(j, "vnodes", '[');
+    for (unsigned i = 0; i < plan->nr_vnodes; i++) {
+        const struct pvb_plan_vnode *n = &plan->vnodes[i];
+        jw_open(j, NULL, '{');
+        jw_hex(j, "pfn", n->pfn);
+        jw_hex(j, "pages", n->pages);
+        jw_uint(j, "pnode", n->pnode);
+        jw_string(j, "vcpus", pvb_cpumap_format(n->vcpus, plan->max_vcpus, buf,
+                                                sizeof buf));
+        jw_open(j, "distances", '[');
+        for (unsigned d = 0; d < plan->nr_vnodes; d++)
+            jw_uint(j, NULL, n->distances[d]);
+        jw_close(j, ']');
+        jw_close(j, '}');
+    }
+    jw_close(j, ']');
 }
 
 static void json_mapping(struct jw *j, const struct pvb_plan *plan,
@@ -314,6 +401,7 @@ int pvb_plan_print_json(const struct pvb_plan *plan, FILE *f, pvb_error *err)
     }
     jw_close(&j, ']');
 
+    json_affinity(&j, plan);
     jw_open(&j, "warnings", '[');
     for (unsigned i = 0; i < plan->nr_warnings; i++)
         jw_string(&j, NULL, plan->warnings[i]);
