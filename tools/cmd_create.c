@@ -38,6 +38,13 @@ static void create_usage(FILE *f)
 "  --p2m-vaddr=ADDR|inside|default\n"
 "                       where the P->M list goes: the kernel's INIT_P2M address\n"
 "                       (default), ADDR, or inside the initial mapping\n"
+"  --cpus=LIST          vCPU hard affinity, as xl's cpus= (\"0-3,^2\", \"nodes:1\",\n"
+"                       \"all\"); memory is then placed on those cpus' nodes\n"
+"  --cpus-soft=LIST     vCPU soft affinity, as xl's cpus_soft= (default: the\n"
+"                       cpus of the NUMA nodes the memory was placed on)\n"
+"  --vnuma=SPEC         guest NUMA nodes, as xl's vnuma=: per vnode\n"
+"                       \"pnode=N size=MiB vcpus=LIST[ vdistances=D,..]\", vnodes\n"
+"                       separated by ';'\n"
 "  --name=NAME          the domain's name\n"
 "  -p, --paused         (xen) leave the domain paused (and start no monitor)\n"
 "  -c, --console        (xen) show the guest's console until it shuts down:\n"
@@ -68,6 +75,7 @@ static void create_usage(FILE *f)
 
 struct create_opts {
     const char *host, *kernel, *ramdisk, *cmdline, *name, *p2m;
+    const char *cpus, *cpus_soft, *vnuma;
     uint64_t memory, maxmem;
     unsigned long vcpus;
     bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
@@ -104,6 +112,11 @@ static int apply_options(const struct create_opts *o, struct pvb_config *cfg,
     if (o->cmdline && (rc = pvb_config_set_string(&cfg->cmdline, o->cmdline, err)) < 0)
         return rc;
     if (o->name && (rc = pvb_config_set_string(&cfg->name, o->name, err)) < 0)
+        return rc;
+    if ((o->cpus && (rc = pvb_config_set_string(&cfg->cpus, o->cpus, err)) < 0) ||
+        (o->cpus_soft &&
+         (rc = pvb_config_set_string(&cfg->cpus_soft, o->cpus_soft, err)) < 0) ||
+        (o->vnuma && (rc = pvb_config_set_string(&cfg->vnuma, o->vnuma, err)) < 0))
         return rc;
     if (o->has_memory)
         cfg->memory_mib = o->memory;
@@ -214,6 +227,38 @@ static void print_json(const char *host, const struct pvb_domain *dom,
         json_hex(&j, "pfn", plan->numa[i].pfn);
         json_hex(&j, "pages", plan->numa[i].pages);
         json_uint(&j, "node", plan->numa[i].node);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    char map[1024];
+    json_array(&j, "affinity");
+    for (unsigned i = 0; i < plan->nr_affinity; i++) {
+        const struct pvb_plan_affinity *a = &plan->affinity[i];
+        json_object(&j, NULL);
+        if (plan->nr_affinity == 1)
+            json_string(&j, "vcpus", "all");
+        else
+            json_uint(&j, "vcpu", i);
+        json_string(&j, "hard", a->has_hard ? pvb_cpumap_format(a->hard,
+                    plan->nr_host_cpus, map, sizeof map) : NULL);
+        json_string(&j, "soft", a->has_soft ? pvb_cpumap_format(a->soft,
+                    plan->nr_host_cpus, map, sizeof map) : NULL);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    if (plan->has_placement_soft)
+        json_string(&j, "placement_soft", pvb_cpumap_format(plan->placement_soft,
+                    plan->nr_host_cpus, map, sizeof map));
+    else
+        json_null(&j, "placement_soft");
+    json_array(&j, "vnodes");
+    for (unsigned i = 0; i < plan->nr_vnodes; i++) {
+        json_object(&j, NULL);
+        json_hex(&j, "pfn", plan->vnodes[i].pfn);
+        json_hex(&j, "pages", plan->vnodes[i].pages);
+        json_uint(&j, "pnode", plan->vnodes[i].pnode);
+        json_string(&j, "vcpus", pvb_cpumap_format(plan->vnodes[i].vcpus, plan->max_vcpus,
+                                                   map, sizeof map));
         json_object_end(&j);
     }
     json_array_end(&j);
@@ -425,7 +470,8 @@ int cmd_create(int argc, char **argv)
     enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
            O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_NOVERIFY,
            O_ONPOWEROFF, O_ONREBOOT, O_ONWATCHDOG, O_ONCRASH,
-           O_IGNORE_UNSUPPORTED, O_TIMINGS, O_CACHE_DIR, O_NO_CACHE };
+           O_IGNORE_UNSUPPORTED, O_TIMINGS, O_CACHE_DIR, O_NO_CACHE,
+           O_CPUS, O_CPUS_SOFT, O_VNUMA };
     static const struct option opts[] = {
         { "host", required_argument, NULL, O_HOST },
         { "kernel", required_argument, NULL, O_KERNEL },
@@ -437,6 +483,9 @@ int cmd_create(int argc, char **argv)
         { "vcpus", required_argument, NULL, O_VCPUS },
         { "p2m-vaddr", required_argument, NULL, O_P2M },
         { "name", required_argument, NULL, O_NAME },
+        { "cpus", required_argument, NULL, O_CPUS },
+        { "cpus-soft", required_argument, NULL, O_CPUS_SOFT },
+        { "vnuma", required_argument, NULL, O_VNUMA },
         { "json", no_argument, NULL, O_JSON },
         { "timings", no_argument, NULL, O_TIMINGS },
         { "cache-dir", required_argument, NULL, O_CACHE_DIR },
@@ -469,6 +518,9 @@ int cmd_create(int argc, char **argv)
         case O_RDCOMP: o.ramdisk_compressed = true; break;
         case O_CMDLINE: o.cmdline = optarg; break;
         case O_NAME: o.name = optarg; break;
+        case O_CPUS: o.cpus = optarg; break;
+        case O_CPUS_SOFT: o.cpus_soft = optarg; break;
+        case O_VNUMA: o.vnuma = optarg; break;
         case O_P2M: o.p2m = optarg; break;
         case O_JSON: o.json = true; break;
         case O_TIMINGS: o.timings = true; break;
