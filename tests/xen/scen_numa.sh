@@ -41,10 +41,10 @@ affinity() {
 	xl vcpu-list "$1" 2>/dev/null | awk -v v="$2" 'NR > 1 && $3 == v {
 		print $(NF - 2), $(NF - 1), $NF }'
 }
-# numa_create NAME MIB [OPTION...]: a paused domain from the raw ELF; its id.
-numa_create() {
-	_n=$1 _m=$2; shift 2
-	pvbuild create --host=xen --paused --json --name="$_n" --kernel="$ELF" \
+# numa_create_k KERNEL NAME MIB [OPTION...]: a paused domain; its id in $W/NAME.id.
+numa_create_k() {
+	_k=$1 _n=$2 _m=$3; shift 3
+	pvbuild create --host=xen --paused --json --name="$_n" --kernel="$_k" \
 		--memory="$_m" "$@" >"$W/$_n.json" 2>"$W/$_n.err"
 	_rc=$?
 	_id=$(sed -n 's/^  "domid": \([0-9]*\),*$/\1/p' "$W/$_n.json")
@@ -55,6 +55,7 @@ numa_create() {
 	fi
 	echo "$_id" >"$W/$_n.id"
 }
+numa_create() { numa_create_k "$ELF" "$@"; }
 numa_destroy() { # NAME DOMID
 	ok_if "$1: pvbuild destroy $2" pvbuild destroy "$2"
 	wait_until 60 state_is "$2" gone
@@ -64,15 +65,25 @@ settle_memory "$FREE0"
 f0=$(node_free 0) f1=$(node_free 1)
 diag "i) free per node before: node 0 $f0 MiB, node 1 $f1 MiB (xl info -n)"
 
-# i1) cpus="nodes:1": every page on node 1, both vCPUs pinned to cpu 1.
-n=i1-node1
-if numa_create $n 128 --vcpus=2 --cpus=nodes:1; then
+# i1) cpus="nodes:L" for L the node with less free memory (dom0 fills one
+#     node): every page there though the other node is freer, both vCPUs
+#     pinned to cpu L.  Our small test guest, so that it fits that node.
+lo=1
+[ "$f0" -lt "$f1" ] && lo=0
+small_guest=$(ls /payload/guests/pvguest-init-p2m-512g 2>/dev/null)
+n=i1-pinned
+if [ -z "$small_guest" ]; then
+	fail_ok "$n: no /payload/guests/pvguest-init-p2m-512g"
+elif [ "$(node_free $lo)" -lt 66 ]; then
+	fail_ok "$n: node $lo has $(node_free $lo) MiB free, less than the 64 MiB guest needs"
+elif numa_create_k "$small_guest" $n 64 --vcpus=2 --cpus=nodes:$lo; then
 	id=$(cat "$W/$n.id")
-	got=$(node_pages "$id")
-	is "$got" "0 32768 " "$n: Xen has all 32768 pages of domain $id on node 1, none on node 0 ('u' key)"
-	is "$(affinity "$id" 0)" "1 / 1" "$n: vCPU 0 hard affinity cpu 1 (node 1), soft the same (xl vcpu-list)"
-	is "$(affinity "$id" 1)" "1 / 1" "$n: vCPU 1 too"
-	like "$(cat "$W/$n.json")" '"hard": "1"' "$n: the JSON plan shows hard affinity 1"
+	want="0 16384 "
+	[ $lo -eq 0 ] && want="16384 0 "
+	is "$(node_pages "$id")" "$want" "$n: Xen has all 16384 pages of domain $id on node $lo ($f0 / $f1 MiB free), none on the other ('u' key)"
+	is "$(affinity "$id" 0)" "$lo / $lo" "$n: vCPU 0 hard affinity cpu $lo (node $lo), soft the same (xl vcpu-list)"
+	is "$(affinity "$id" 1)" "$lo / $lo" "$n: vCPU 1 too"
+	like "$(cat "$W/$n.json")" "\"hard\": \"$lo\"" "$n: the JSON plan shows hard affinity $lo"
 	numa_destroy $n "$id"
 fi
 
