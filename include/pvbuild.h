@@ -344,6 +344,21 @@ struct pvb_config {
      * NULL); pvb_lifecycle_policy_from_config (pvbuild/lifecycle.h)
      * reads them. */
     char *on_poweroff, *on_reboot, *on_watchdog, *on_crash;
+    /*
+     * xl's cpus= (vCPU hard affinity) and cpus_soft= (soft affinity), in
+     * xl's syntax: "all", cpus and ranges "0-3,^2", "nodes:1" (the cpus of
+     * those NUMA nodes), comma separated; or NULL.  One text applies to
+     * every vCPU; a per-vCPU list (xl's ["2", "3"]) is its items each
+     * followed by ';' ("2;3;"): item i for vCPU i, later vCPUs unpinned.
+     */
+    char *cpus, *cpus_soft;
+    /*
+     * xl's vnuma=: the guest's virtual NUMA nodes, each as its items
+     * separated by ' ' ("pnode=0 size=512 vcpus=0-1 vdistances=10,20"),
+     * nodes separated by ';'; or NULL.  Sizes (MiB) must sum to memory
+     * and the vcpus lists cover every vCPU once (pvb_config_check).
+     */
+    char *vnuma;
 };
 
 void pvb_config_init(struct pvb_config *cfg);
@@ -672,6 +687,11 @@ struct pvb_plan_vcpu {
 #define PVB_PLAN_MAX_WARNINGS 4
 #define PVB_PLAN_CMDLINE_MAX 1024     /* start_info's cmd_line (MAX_GUEST_CMDLINE) */
 #define PVB_PLAN_MAX_NUMA 64
+#define PVB_PLAN_MAX_CPUS 1024        /* host cpus and vCPUs affinity covers */
+#define PVB_PLAN_CPUMAP_WORDS (PVB_PLAN_MAX_CPUS / 64)
+#define PVB_PLAN_MAX_AFFINITY 128     /* per-vCPU cpus= list items */
+#define PVB_PLAN_AFFINITY_TEXT_MAX 1024
+#define PVB_PLAN_MAX_VNODES 16
 
 /* The largest memory whose x86_64 P->M list fits one 512 GiB slot: 256 TiB. */
 #define PVB_PLAN_MAX_MEMORY_MIB (UINT64_C(1) << 28)
@@ -727,6 +747,43 @@ struct pvb_plan {
         uint64_t pfn, pages;
         unsigned node;
     } numa[PVB_PLAN_MAX_NUMA];
+
+    /*
+     * vCPU affinity (xc_vcpu_setaffinity), resolved by
+     * pvb_plan_place_numa against the host's cpus (bit c of a map: host
+     * cpu c).  nr_affinity 0: no cpus=/cpus_soft=; 1: entry 0 is every
+     * vCPU's; more: entry i is vCPU i's (later vCPUs keep all cpus).
+     * Without an explicit soft map a vCPU's soft affinity is its vnode's
+     * pnode cpus (vnuma=), else placement_soft when has_placement_soft
+     * (the cpus of the nodes automatic placement chose, as libxl does).
+     */
+    char cpus[PVB_PLAN_AFFINITY_TEXT_MAX];       /* cfg->cpus, "" if none */
+    char cpus_soft[PVB_PLAN_AFFINITY_TEXT_MAX];
+    unsigned nr_host_cpus;                       /* cpus the maps cover */
+    unsigned nr_affinity;
+    struct pvb_plan_affinity {
+        bool has_hard, has_soft;
+        uint64_t hard[PVB_PLAN_CPUMAP_WORDS];
+        uint64_t soft[PVB_PLAN_CPUMAP_WORDS];
+    } affinity[PVB_PLAN_MAX_AFFINITY];
+    bool has_placement_soft;
+    uint64_t placement_soft[PVB_PLAN_CPUMAP_WORDS];
+
+    /*
+     * vnuma=: vnode i is pfns [pfn, pfn + pages) on host node pnode, its
+     * vCPUs (bit v: vCPU v) and its distances to each vnode (0: none
+     * given); also given to Xen (XEN_DOMCTL_setvnumainfo) by pvb_build.
+     * pnode_cpus is filled by pvb_plan_place_numa.
+     */
+    unsigned nr_vnodes;
+    bool numa_placed;             /* pvb_plan_place_numa ran on this plan */
+    struct pvb_plan_vnode {
+        unsigned pnode;
+        uint64_t pfn, pages;
+        uint64_t vcpus[PVB_PLAN_CPUMAP_WORDS];
+        uint64_t pnode_cpus[PVB_PLAN_CPUMAP_WORDS];
+        unsigned distances[PVB_PLAN_MAX_VNODES];
+    } vnodes[PVB_PLAN_MAX_VNODES];
     /* New fields go here: the plan is the library's to allocate. */
 };
 
@@ -749,12 +806,28 @@ int pvb_plan_make(const struct pvb_guest *g, const struct pvb_config *cfg,
  * Place the plan's memory on host h's NUMA nodes, as libxl places a domain
  * without vnuma=: the node with the most free memory that holds the whole
  * guest, else the fewest nodes that do (freest first), in whole 2 MiB
- * extents; fills plan->numa.  A host with one node (or that cannot say)
- * leaves nr_numa 0, as does one whose nodes cannot hold the guest (the
- * claim then decides).  pvb_build populates each range from its node
- * only.  pvb_domain_create places a plan it makes itself.
+ * extents; fills plan->numa.  When cpus= pins every vCPU, only the nodes of
+ * its cpus are candidates (a plan warning when they cannot hold the guest:
+ * Xen then places it).  A host with one node (or that cannot say) leaves
+ * nr_numa 0, as does one whose nodes cannot hold the guest (the claim then
+ * decides).  With vnuma=, each vnode's range goes on its pnode: -EINVAL
+ * for a pnode the host lacks, -ENOMEM when a node's free memory is short.
+ * Also resolves cpus=/cpus_soft= against the host's cpus ("nodes:N" to
+ * cpus; -EINVAL for a cpu or node it lacks, -ENOTSUP for a host that
+ * cannot set affinity) into plan->affinity, and gives the vCPUs the chosen
+ * nodes' cpus as soft affinity (placement_soft) unless cpus_soft= is set.
+ * pvb_build populates each range from its node only, and sets the vCPUs'
+ * affinity and the guest's vNUMA; it refuses a plan with cpus=, cpus_soft=
+ * or vnuma= that was not placed.  pvb_domain_create places a plan it makes
+ * itself.
  */
 int pvb_plan_place_numa(struct pvb_plan *plan, pvb_host *h, pvb_error *err);
+
+/*
+ * A cpu map of the plan (bit c: cpu or vCPU c, of nr) as xl writes one:
+ * "0-3,6" ("" for none), cut with "..." to fit size bytes.  Returns buf.
+ */
+const char *pvb_cpumap_format(const uint64_t *map, unsigned nr, char *buf, size_t size);
 
 /*
  * The pfn of the level-`level` table (PVB_PT_L1 ..) whose entries cover

@@ -13,6 +13,7 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_config_read_xl.3 \
 	%reldir%/pvb_config_set_string.3 \
 	%reldir%/pvb_console_read.3 \
+	%reldir%/pvb_cpumap_format.3 \
 	%reldir%/pvb_death_name.3 \
 	%reldir%/pvb_decompress.3 \
 	%reldir%/pvb_domain_create.3 \

@@ -115,6 +115,15 @@ static long px_populate_node(struct pvb_host *h, uint32_t d, unsigned node, unsi
                              size_t n, xen_pfn_t *x, pvb_error *e)
 { return PROXY_OP(h, false, e, -EIO,
                   INNER(h)->ops->populate_node(INNER(h), d, node, o, n, x, e)); }
+static int px_cpu_info(struct pvb_host *h, struct host_cpus *c, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->cpu_info(INNER(h), c, e)); }
+static int px_affinity(struct pvb_host *h, uint32_t d, unsigned v, const uint64_t *hard,
+                       const uint64_t *soft, unsigned nr, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO,
+                  INNER(h)->ops->vcpu_affinity(INNER(h), d, v, hard, soft, nr, e)); }
+static int px_vnuma(struct pvb_host *h, uint32_t d, unsigned nv, unsigned nn,
+                    const struct pvb_plan_vnode *vn, pvb_error *e)
+{ return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->set_vnuma(INNER(h), d, nv, nn, vn, e)); }
 /* Closing the proxy leaves the inner host to its owner. */
 static void px_close(struct pvb_host *h) { (void)h; }
 
@@ -161,6 +170,12 @@ static inline void proxy_init(struct proxy_host *p, struct pvb_host *inner)
         p->ops.numa_info = px_numa;
     if (inner->ops->populate_node)
         p->ops.populate_node = px_populate_node;
+    if (inner->ops->cpu_info)
+        p->ops.cpu_info = px_cpu_info;
+    if (inner->ops->vcpu_affinity)
+        p->ops.vcpu_affinity = px_affinity;
+    if (inner->ops->set_vnuma)
+        p->ops.set_vnuma = px_vnuma;
     p->base.ops = &p->ops;
     p->inner = inner;
 }

@@ -37,6 +37,13 @@ static void create_usage(FILE *f)
 "  --p2m-vaddr=ADDR|inside|default\n"
 "                       where the P->M list goes: the kernel's INIT_P2M address\n"
 "                       (default), ADDR, or inside the initial mapping\n"
+"  --cpus=LIST          vCPU hard affinity, as xl's cpus= (\"0-3,^2\", \"nodes:1\",\n"
+"                       \"all\"); memory is then placed on those cpus' nodes\n"
+"  --cpus-soft=LIST     vCPU soft affinity, as xl's cpus_soft= (default: the\n"
+"                       cpus of the NUMA nodes the memory was placed on)\n"
+"  --vnuma=SPEC         guest NUMA nodes, as xl's vnuma=: per vnode\n"
+"                       \"pnode=N size=MiB vcpus=LIST[ vdistances=D,..]\", vnodes\n"
+"                       separated by ';'\n"
 "  --name=NAME          the domain's name\n"
 "  -p, --paused         (xen) leave the domain paused (and start no monitor)\n"
 "  -c, --console        (xen) show the guest's console until it shuts down:\n"
@@ -67,6 +74,7 @@ static void create_usage(FILE *f)
 
 struct create_opts {
     const char *host, *kernel, *ramdisk, *cmdline, *name, *p2m;
+    const char *cpus, *cpus_soft, *vnuma;
     uint64_t memory, maxmem;
     unsigned long vcpus;
     bool json, ramdisk_compressed, has_memory, has_maxmem, has_vcpus;
@@ -103,6 +111,11 @@ static int apply_options(const struct create_opts *o, struct pvb_config *cfg,
     if (o->cmdline && (rc = pvb_config_set_string(&cfg->cmdline, o->cmdline, err)) < 0)
         return rc;
     if (o->name && (rc = pvb_config_set_string(&cfg->name, o->name, err)) < 0)
+        return rc;
+    if ((o->cpus && (rc = pvb_config_set_string(&cfg->cpus, o->cpus, err)) < 0) ||
+        (o->cpus_soft &&
+         (rc = pvb_config_set_string(&cfg->cpus_soft, o->cpus_soft, err)) < 0) ||
+        (o->vnuma && (rc = pvb_config_set_string(&cfg->vnuma, o->vnuma, err)) < 0))
         return rc;
     if (o->has_memory)
         cfg->memory_mib = o->memory;
@@ -363,7 +376,8 @@ int cmd_create(int argc, char **argv)
     enum { O_HOST = 256, O_KERNEL, O_RAMDISK, O_CMDLINE, O_MEMORY, O_MAXMEM,
            O_VCPUS, O_P2M, O_NAME, O_JSON, O_RDCOMP, O_NOVERIFY,
            O_ONPOWEROFF, O_ONREBOOT, O_ONWATCHDOG, O_ONCRASH,
-           O_IGNORE_UNSUPPORTED, O_TIMINGS, O_CACHE_DIR, O_NO_CACHE };
+           O_IGNORE_UNSUPPORTED, O_TIMINGS, O_CACHE_DIR, O_NO_CACHE,
+           O_CPUS, O_CPUS_SOFT, O_VNUMA };
     static const struct option opts[] = {
         { "host", required_argument, NULL, O_HOST },
         { "kernel", required_argument, NULL, O_KERNEL },
@@ -375,6 +389,9 @@ int cmd_create(int argc, char **argv)
         { "vcpus", required_argument, NULL, O_VCPUS },
         { "p2m-vaddr", required_argument, NULL, O_P2M },
         { "name", required_argument, NULL, O_NAME },
+        { "cpus", required_argument, NULL, O_CPUS },
+        { "cpus-soft", required_argument, NULL, O_CPUS_SOFT },
+        { "vnuma", required_argument, NULL, O_VNUMA },
         { "json", no_argument, NULL, O_JSON },
         { "timings", no_argument, NULL, O_TIMINGS },
         { "cache-dir", required_argument, NULL, O_CACHE_DIR },
@@ -407,6 +424,9 @@ int cmd_create(int argc, char **argv)
         case O_RDCOMP: o.ramdisk_compressed = true; break;
         case O_CMDLINE: o.cmdline = optarg; break;
         case O_NAME: o.name = optarg; break;
+        case O_CPUS: o.cpus = optarg; break;
+        case O_CPUS_SOFT: o.cpus_soft = optarg; break;
+        case O_VNUMA: o.vnuma = optarg; break;
         case O_P2M: o.p2m = optarg; break;
         case O_JSON: o.json = true; break;
         case O_TIMINGS: o.timings = true; break;

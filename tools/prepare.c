@@ -22,6 +22,12 @@ int prepare(const struct pvb_config *cfg, const struct prepare_opts *po,
     ro.keep_compressed = po->keep_compressed;
     *p = (struct prepared){ 0 };
     timings_reset(tm);
+    /* The config's own rules (vnuma= sums, cpu lists) name no file: say
+     * them as they are, before a kernel is read for nothing. */
+    if (pvb_config_check(cfg, &err) < 0) {
+        cli_error("%s", err.msg);
+        return 1;
+    }
     if (pvb_image_open_file(cfg->kernel, &io, &p->img, &err) < 0) {
         cli_error("%s", err.msg);
         return 1;

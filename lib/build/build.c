@@ -124,7 +124,8 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
     for (unsigned i = 0; i < plan->nr_warnings; i++)
         log_warn(b.log, "%s", plan->warnings[i]);
 
-    if ((rc = ops->set_address_size(h, domid, 64, err)) < 0)
+    if ((rc = ops->set_address_size(h, domid, 64, err)) < 0 ||
+        (rc = apply_affinity(&b, info.max_vcpus, err)) < 0)
         return rc;
     phase_end(&ph, "checks");
 

@@ -74,6 +74,9 @@ void build_unmap(struct build *b, void *addr, uint64_t count);
 int claim_memory(struct build *b, pvb_error *err);
 void claim_release(struct build *b);
 
+/* affinity.c: the plan's vCPU affinity and vNUMA onto the domain */
+int apply_affinity(struct build *b, unsigned max_vcpus, pvb_error *err);
+
 /* numa.c: which node each pfn range is populated from (plan->numa) */
 #define NUMA_ANY (~0u)
 /* The node of pfn (NUMA_ANY: none) and how many pfns from it share it. */

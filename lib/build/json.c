@@ -72,6 +72,7 @@ int pvb_domain_json(const char *host, const struct pvb_domain *dom,
     json_object_end(&j);
 
     plan_json_numa(&j, plan);
+    plan_json_affinity(&j, plan);
     json_object(&j, "vcpu0");
     json_hex(&j, "rip", plan->vcpu.rip);
     json_hex(&j, "rsp", plan->vcpu.rsp);

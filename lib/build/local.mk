@@ -3,6 +3,7 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/build.c %reldir%/build.h \
 	%reldir%/claim.c \
 	%reldir%/numa.c \
+	%reldir%/affinity.c \
 	%reldir%/populate.c \
 	%reldir%/load.c \
 	%reldir%/pagetables.c \

@@ -28,6 +28,9 @@ void pvb_config_free(struct pvb_config *cfg)
     free(cfg->on_reboot);
     free(cfg->on_watchdog);
     free(cfg->on_crash);
+    free(cfg->cpus);
+    free(cfg->cpus_soft);
+    free(cfg->vnuma);
     pvb_config_init(cfg);
 }
 

@@ -233,6 +233,12 @@ static void commit(struct pvb_config *cfg, struct xl_values *v)
         commit_string(&cfg->on_watchdog, &v->cfg.on_watchdog);
     if (v->cfg.on_crash)
         commit_string(&cfg->on_crash, &v->cfg.on_crash);
+    if (v->cfg.cpus)
+        commit_string(&cfg->cpus, &v->cfg.cpus);
+    if (v->cfg.cpus_soft)
+        commit_string(&cfg->cpus_soft, &v->cfg.cpus_soft);
+    if (v->cfg.vnuma)
+        commit_string(&cfg->vnuma, &v->cfg.vnuma);
 }
 
 void xl_file_close(struct xl_file *f)

@@ -48,6 +48,8 @@ bool xl_is_known_key(const char *key);
 
 int xl_get_values(struct xl_reader *rd, struct xl_values *v,
                   char **ovr_keys, const bool *ovr_add, size_t nr_ovr);
+/* cpus=, cpus_soft=, vnuma= (xl_numa.c); called by xl_get_values. */
+int xl_get_numa_values(struct xl_reader *rd, struct xl_values *v);
 
 /*
  * The keys assigned (with = or +=) in an xl config text that libxlutil has

@@ -21,7 +21,7 @@ static const struct xl_key keys[] = {
     { "apic", I }, { "bios", I }, { "bios_path_override", I }, { "boot", I },
     { "bootloader", U }, { "bootloader_args", U }, { "builder", B },
     { "cap", I }, { "channel", U }, { "cmdline", B }, { "cpu_weight", I },
-    { "cpuid", I }, { "cpus", I }, { "cpus_soft", I },
+    { "cpuid", I }, { "cpus", B }, { "cpus_soft", B },
     { "device_model", I }, { "device_model_args", I },
     { "device_model_override", I }, { "device_model_stubdomain_override", I },
     { "device_model_stubdomain_seclabel", I }, { "device_model_user", I },
@@ -62,7 +62,7 @@ static const struct xl_key keys[] = {
     { "viridian", I }, { "vkb", U }, { "vkb_device", U },
     { "vmtrace_buf_kb", I }, { "vnc", I }, { "vncdisplay", I },
     { "vnclisten", I }, { "vncpasswd", I }, { "vncunused", I },
-    { "vncviewer", I }, { "vnuma", I }, { "vpmu", I }, { "vpt_align", I },
+    { "vncviewer", I }, { "vnuma", B }, { "vpmu", I }, { "vpt_align", I },
     { "vsnd", U }, { "vtpm", U }, { "vuart", I }, { "xauthority", I },
     { "xen_platform_pci", I }, { "xend_suspend_evtchn_compat", I },
 };

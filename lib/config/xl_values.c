@@ -256,6 +256,6 @@ int xl_get_values(struct xl_reader *rd, struct xl_values *v,
                                        s, rd->err) < 0)
             return fail_prefix(rd->err, -ENOMEM, rd->path);
     }
-    return 0;
+    return xl_get_numa_values(rd, v);
 }
 

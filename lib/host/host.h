@@ -62,6 +62,15 @@ struct host_numa {
     uint64_t free_pages[HOST_MAX_NODES];
 };
 
+/* The host's cpus, as xc_cputopoinfo reports them: cpu c is on NUMA node
+ * node[c] (HOST_NO_NODE: offline or unknown). */
+#define HOST_MAX_CPUS PVB_PLAN_MAX_CPUS
+#define HOST_NO_NODE (~0u)
+struct host_cpus {
+    unsigned nr_cpus;
+    unsigned node[HOST_MAX_CPUS];
+};
+
 /* Protections for map(). */
 #define HOST_MAP_READ  1
 #define HOST_MAP_WRITE 2
@@ -152,6 +161,21 @@ struct host_ops {
     long (*populate_node)(struct pvb_host *h, uint32_t domid, unsigned node,
                           unsigned order, size_t count, xen_pfn_t *extents,
                           pvb_error *err);
+
+    /* The cpus and their nodes.  May be NULL (no affinity is set). */
+    int (*cpu_info)(struct pvb_host *h, struct host_cpus *cpus, pvb_error *err);
+    /*
+     * xc_vcpu_setaffinity, hard and soft at once: maps of nr_cpus bits
+     * (bit c: host cpu c); NULL for all cpus.  -EINVAL when Xen refuses
+     * (no online cpu in hard).  May be NULL.
+     */
+    int (*vcpu_affinity)(struct pvb_host *h, uint32_t domid, unsigned vcpu,
+                         const uint64_t *hard, const uint64_t *soft, unsigned nr_cpus,
+                         pvb_error *err);
+    /* XEN_DOMCTL_setvnumainfo from the plan's vnodes (guest-visible vNUMA):
+     * nr_vcpus is the domain's max_vcpus.  May be NULL. */
+    int (*set_vnuma)(struct pvb_host *h, uint32_t domid, unsigned nr_vcpus,
+                     unsigned nr_vnodes, const struct pvb_plan_vnode *vn, pvb_error *err);
 };
 
 /* Every host embeds this first. */

@@ -7,13 +7,15 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/sim_memory.c \
 	%reldir%/sim_map.c \
 	%reldir%/sim_pagetable.c \
-	%reldir%/sim_mfnmap.c
+	%reldir%/sim_mfnmap.c \
+	%reldir%/sim_cpus.c
 # The real-Xen host (libxenctrl, libxenforeignmemory; libxenstore when
 # configure defines PVB_HAVE_XENSTORE and XENSTORE_CFLAGS/_LIBS).
 lib_libpvbcore_la_SOURCES += \
 	%reldir%/xen_internal.h \
 	%reldir%/xen.c \
 	%reldir%/xen_memory.c \
+	%reldir%/xen_cpus.c \
 	%reldir%/xen_store.c
 lib_libpvbcore_la_CPPFLAGS += $(XENSTORE_CFLAGS)
 lib_libpvbcore_la_LIBADD += $(XENSTORE_LIBS)

@@ -35,6 +35,7 @@ static void domain_free(struct sim_host *s, struct sim_domain *d)
     sim_free_domain_frames(&s->mem, d);
     free(d->name);
     free(d->vcpus);
+    free(d->affinity);
     free(d->evtchn_remote);
     free(d->partial);
     free(d->taken);
@@ -538,6 +539,9 @@ static const struct host_ops sim_ops = {
     .memory_info = sim_memory_info,
     .numa_info = sim_numa_info,
     .populate_node = sim_populate_node,
+    .cpu_info = sim_cpu_info,
+    .vcpu_affinity = sim_vcpu_affinity,
+    .set_vnuma = sim_set_vnuma,
 };
 
 int pvb_host_sim_open(const struct pvb_sim_opts *opts, struct pvb_host **out,

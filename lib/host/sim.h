@@ -39,6 +39,13 @@ int sim_grant_entry(struct pvb_host *h, uint32_t domid, unsigned ref,
                     grant_entry_v1_t *out, pvb_error *err);
 int sim_evtchn_remote(struct pvb_host *h, uint32_t domid, uint32_t port,
                       uint32_t *remote_domid, pvb_error *err);
+/* vCPU vcpu's hard and soft maps as last set (PVB_PLAN_CPUMAP_WORDS
+ * words each; bit c: cpu c, SIM_CPUS_PER_NODE cpus per node in node
+ * order); -ENOENT if never set. */
+int sim_vcpu_affinity_of(struct pvb_host *h, uint32_t domid, unsigned vcpu,
+                         uint64_t *hard, uint64_t *soft, pvb_error *err);
+/* The vnodes setvnuma gave the domain (0: none). */
+unsigned sim_vnuma_nodes(struct pvb_host *h, uint32_t domid);
 /* 1 if unpaused, 0 if still paused, negative errno if no such domain. */
 int sim_domain_unpaused(struct pvb_host *h, uint32_t domid, pvb_error *err);
 

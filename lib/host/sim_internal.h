@@ -36,6 +36,7 @@
 #define SIM_GRANT_ENTRIES 512   /* one frame of grant_entry_v1_t */
 #define SIM_EVTCHN_PORTS  4096  /* 2-level ABI, 64-bit guest */
 #define SIM_MAX_VCPUS     4096
+#define SIM_CPUS_PER_NODE 2
 
 struct sim_chunk {
     uint16_t owner;          /* domid, 0 = free */
@@ -121,6 +122,10 @@ struct sim_domain {
     size_t nr_taken, cap_taken;
 
     uint64_t outstanding;        /* claimed frames not yet populated */
+    /* vCPU v's hard then soft cpu map (PVB_PLAN_CPUMAP_WORDS words each),
+     * allocated at the first vcpu_affinity; NULL: never set. */
+    uint64_t *affinity;
+    unsigned nr_vnodes;          /* setvnuma's, 0: none */
 };
 
 /* A live map() of the caller's: which frames, with what protection. */
@@ -157,6 +162,13 @@ static inline struct sim_host *sim_host_of(struct pvb_host *h)
 }
 
 /* 0 and *d, or -ESRCH naming `what` (the operation) in err. */
+/* sim_cpus.c: the ops of the same names. */
+int sim_cpu_info(struct pvb_host *h, struct host_cpus *cpus, pvb_error *err);
+int sim_vcpu_affinity(struct pvb_host *h, uint32_t domid, unsigned vcpu,
+                      const uint64_t *hard, const uint64_t *soft, unsigned nr_cpus,
+                      pvb_error *err);
+int sim_set_vnuma(struct pvb_host *h, uint32_t domid, unsigned nr_vcpus,
+                  unsigned nr_vnodes, const struct pvb_plan_vnode *vn, pvb_error *err);
 int sim_domain_get(struct sim_host *s, uint32_t domid, const char *what,
                    struct sim_domain **d, pvb_error *err);
 

@@ -469,6 +469,9 @@ static const struct host_ops xen_ops = {
     .memory_info = xen_memory_info,
     .numa_info = xen_numa_info,
     .populate_node = xen_populate_node,
+    .cpu_info = xen_cpu_info,
+    .vcpu_affinity = xen_vcpu_affinity,
+    .set_vnuma = xen_set_vnuma,
 };
 
 /*

@@ -72,6 +72,13 @@ long xen_populate_node(struct pvb_host *h, uint32_t domid, unsigned node,
                        unsigned order, size_t count, xen_pfn_t *extents,
                        pvb_error *err);
 int xen_numa_info(struct pvb_host *h, struct host_numa *numa, pvb_error *err);
+/* xen_cpus.c */
+int xen_cpu_info(struct pvb_host *h, struct host_cpus *cpus, pvb_error *err);
+int xen_vcpu_affinity(struct pvb_host *h, uint32_t domid, unsigned vcpu,
+                      const uint64_t *hard, const uint64_t *soft, unsigned nr_cpus,
+                      pvb_error *err);
+int xen_set_vnuma(struct pvb_host *h, uint32_t domid, unsigned nr_vcpus,
+                  unsigned nr_vnodes, const struct pvb_plan_vnode *vn, pvb_error *err);
 int xen_claim(struct pvb_host *h, uint32_t domid, uint64_t pages, pvb_error *err);
 int xen_memory_info(struct pvb_host *h, struct host_memory *mem, pvb_error *err);
 int xen_grant_seed(struct pvb_host *h, uint32_t domid, uint32_t backend_domid,

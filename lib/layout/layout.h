@@ -70,5 +70,7 @@ void plan_warn(struct pvb_plan *plan, const char *fmt, ...) PVB_PRINTF(2, 3);
 struct json;
 void plan_json_segments(struct json *j, const struct pvb_plan *plan);
 void plan_json_numa(struct json *j, const struct pvb_plan *plan);
+/* vCPU affinity, the placement's soft map and the vnodes (plan and domain JSON). */
+void plan_json_affinity(struct json *j, const struct pvb_plan *plan);
 
 #endif

@@ -4,6 +4,7 @@
  * elements in, worked out in pfns and virtual addresses only.
  */
 #include "config/resolve.h"
+#include "config/vnuma.h"
 #include "image/features.h"
 #include "layout/layout.h"
 #include "util/xenabi.h"
@@ -239,6 +240,11 @@ static void record_inputs(const struct pvb_guest *g, const struct pvb_config *cf
         memcpy(plan->cmdline, cfg->cmdline, len);
         plan->cmdline[len] = '\0';
     }
+    /* config_resolve checked their length; the host resolves them. */
+    if (cfg->cpus)
+        snprintf(plan->cpus, sizeof plan->cpus, "%s", cfg->cpus);
+    if (cfg->cpus_soft)
+        snprintf(plan->cpus_soft, sizeof plan->cpus_soft, "%s", cfg->cpus_soft);
 }
 
 static int plan_fill(const struct pvb_guest *g, const struct pvb_config *cfg,
@@ -252,6 +258,9 @@ static int plan_fill(const struct pvb_guest *g, const struct pvb_config *cfg,
     int rc;
 
     if ((rc = config_resolve(cfg, &v, err)) < 0)
+        return rc;
+    if (cfg->vnuma && (rc = vnuma_parse(cfg->vnuma, v.memory_mib, v.max_vcpus,
+                                        plan->vnodes, &plan->nr_vnodes, err)) < 0)
         return rc;
     if (!g)
         return fail(err, -EINVAL, "pvb_plan_make: no guest (NULL)");

@@ -35,6 +35,47 @@ static int check_args(const struct pvb_plan *plan, FILE *f, pvb_error *err)
 
 /* ------------------------------------------------------------------ text */
 
+/* A map of the plan's host cpus, or "all" for none (no restriction). */
+static const char *cpus_text(const struct pvb_plan *plan, const uint64_t *map,
+                             char *buf, size_t size)
+{
+    return map ? pvb_cpumap_format(map, plan->nr_host_cpus, buf, size) : "all";
+}
+
+static void text_affinity(FILE *f, const struct pvb_plan *plan)
+{
+    char h[256], s[256], v[256];
+    if (!plan->numa_placed && (plan->cpus[0] || plan->cpus_soft[0]))
+        fprintf(f, "affinity: cpus \"%s\" cpus_soft \"%s\" (resolved on the host)\n",
+                plan->cpus, plan->cpus_soft);
+    for (unsigned i = 0; i < plan->nr_affinity; i++) {
+        const struct pvb_plan_affinity *a = &plan->affinity[i];
+        char who[32];
+        if (plan->nr_affinity == 1)
+            snprintf(who, sizeof who, "vcpus all");
+        else
+            snprintf(who, sizeof who, "vcpu %u", i);
+        fprintf(f, "affinity: %s hard %s soft %s\n", who,
+                cpus_text(plan, a->has_hard ? a->hard : NULL, h, sizeof h),
+                cpus_text(plan, a->has_soft ? a->soft : NULL, s, sizeof s));
+    }
+    if (plan->has_placement_soft)
+        fprintf(f, "affinity: soft %s (the nodes placement chose)\n",
+                cpus_text(plan, plan->placement_soft, s, sizeof s));
+    for (unsigned i = 0; i < plan->nr_vnodes; i++) {
+        const struct pvb_plan_vnode *n = &plan->vnodes[i];
+        fprintf(f, "vnode %u: pfns 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " MiB) on "
+                "node %u, vcpus %s, distances", i, n->pfn, n->pfn + n->pages - 1,
+                n->pages >> 8, n->pnode,
+                pvb_cpumap_format(n->vcpus, plan->max_vcpus, v, sizeof v));
+        for (unsigned j = 0; j < plan->nr_vnodes; j++)
+            fprintf(f, "%s%u", j ? "," : " ", n->distances[j]);
+        if (plan->nr_host_cpus)
+            fprintf(f, ", soft %s", cpus_text(plan, n->pnode_cpus, s, sizeof s));
+        fputc('\n', f);
+    }
+}
+
 static void text_mapping(FILE *f, const struct pvb_plan *plan, const char *name,
                          const struct pvb_plan_mapping *m)
 {
@@ -110,12 +151,48 @@ int pvb_plan_print_text(const struct pvb_plan *plan, FILE *f, pvb_error *err)
                 PRIu64 " MiB) on node %u\n", plan->numa[i].pfn,
                 plan->numa[i].pfn + plan->numa[i].pages - 1, plan->numa[i].pages,
                 plan->numa[i].pages >> 8, plan->numa[i].node);
+    text_affinity(f, plan);
     for (unsigned i = 0; i < plan->nr_warnings; i++)
         fprintf(f, "warning: %s\n", plan->warnings[i]);
     return finish(f, err);
 }
 
 /* ------------------------------------------------------------------ JSON */
+
+void plan_json_affinity(struct json *j, const struct pvb_plan *plan)
+{
+    char buf[1024];
+    json_array(j, "affinity");
+    for (unsigned i = 0; i < plan->nr_affinity; i++) {
+        const struct pvb_plan_affinity *a = &plan->affinity[i];
+        json_object(j, NULL);
+        if (plan->nr_affinity == 1)
+            json_string(j, "vcpus", "all");
+        else
+            json_uint(j, "vcpu", i);
+        json_string(j, "hard", a->has_hard ? cpus_text(plan, a->hard, buf, sizeof buf) : NULL);
+        json_string(j, "soft", a->has_soft ? cpus_text(plan, a->soft, buf, sizeof buf) : NULL);
+        json_object_end(j);
+    }
+    json_array_end(j);
+    json_string(j, "placement_soft", plan->has_placement_soft
+                ? cpus_text(plan, plan->placement_soft, buf, sizeof buf) : NULL);
+    json_array(j, "vnodes");
+    for (unsigned i = 0; i < plan->nr_vnodes; i++) {
+        const struct pvb_plan_vnode *n = &plan->vnodes[i];
+        json_object(j, NULL);
+        json_hex(j, "pfn", n->pfn);
+        json_hex(j, "pages", n->pages);
+        json_uint(j, "pnode", n->pnode);
+        json_string(j, "vcpus", pvb_cpumap_format(n->vcpus, plan->max_vcpus, buf, sizeof buf));
+        json_array(j, "distances");
+        for (unsigned d = 0; d < plan->nr_vnodes; d++)
+            json_uint(j, NULL, n->distances[d]);
+        json_array_end(j);
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
 
 static void json_mapping(struct json *j, const struct pvb_plan *plan,
                          const char *key, const struct pvb_plan_mapping *m)
@@ -255,6 +332,7 @@ int pvb_plan_json(const struct pvb_plan *plan, char **out, pvb_error *err)
     json_object_end(&j);
 
     plan_json_numa(&j, plan);
+    plan_json_affinity(&j, plan);
 
     json_array(&j, "warnings");
     for (unsigned i = 0; i < plan->nr_warnings && i < PVB_PLAN_MAX_WARNINGS; i++)

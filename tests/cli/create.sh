@@ -124,10 +124,23 @@ like "$(cat "$tmp/err")" "domain 7" "naming the domain"
 "$PVBUILD" create --host=sim --no-verify --json --kernel="$kernel" > "$tmp/nv.json"
 is "$(jq -r .verify "$tmp/nv.json")" null "--no-verify: no verdict"
 
+# --cpus, --cpus-soft and --vnuma on the simulated host (2 cpus per node):
+# shown in the plan, and a cpu the host lacks refused in one line.
+"$PVBUILD" create --host=sim --json --vcpus=2 --cpus=1 --cpus-soft=0-1 \
+    --vnuma="pnode=0 size=128 vcpus=0;pnode=0 size=128 vcpus=1" --kernel="$kernel" > "$tmp/aff.json"
+is "$?" 0 "create with --cpus, --cpus-soft and --vnuma"
+is "$(jq -r '.affinity[0].hard + " " + .affinity[0].soft' "$tmp/aff.json")" "1 0-1" \
+    "the JSON shows hard 1, soft 0-1"
+is "$(jq -r '[.vnodes[] | .pfn + "+" + .pages + "@" + (.pnode|tostring) + ":" + .vcpus] | join(" ")' "$tmp/aff.json")" \
+    "0x0+0x8000@0:0 0x8000+0x8000@0:1" "the JSON shows both vnodes"
+"$PVBUILD" create --host=sim --cpus=9 --kernel="$kernel" >/dev/null 2>"$tmp/err"
+is "$?" 1 "a cpu the host lacks fails"
+is "$(cat "$tmp/err")" 'pvbuild: cpus "9": 9 is beyond the last cpu (1)' "in one line naming the cpu and the last"
+
 # --help and the man page agree.
 for opt in --host --kernel --ramdisk --cmdline --memory --vcpus --p2m-vaddr --name --json \
            --paused --console --no-verify --maxmem --ramdisk-compressed \
-           --cache-dir --no-cache --timings; do
+           --cache-dir --no-cache --timings --cpus --cpus-soft --vnuma; do
     "$PVBUILD" create --help | grep -q -- "$opt"; a=$?
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$top_srcdir/man/pvbuild.1"; b=$?
     is "$a$b" 00 "create $opt in --help and pvbuild.1"

@@ -664,6 +664,69 @@ static void test_numbers(void)
     pvb_config_free(&cfg);
 }
 
+/* cpus=, cpus_soft=, vnuma=: read into the config's texts, checked. */
+static void test_numa_keys(void)
+{
+    struct pvb_config cfg;
+    pvb_error err;
+    pvb_config_init(&cfg);
+    const char *path = write_file("numa.cfg",
+        "kernel = \"/k\"\nmemory = 512\nvcpus = 2\n"
+        "cpus = [\"0-3,^2\", \"nodes:1\"]\ncpus_soft = \"all\"\n"
+        "vnuma = [ [\"pnode=0\", \"size=256\", \"vcpus=0\", \"vdistances=10,21\"],\n"
+        "          [\"pnode=1\", \"size=256\", \"vcpus=1\", \"vdistances=21,10\"] ]\n");
+    int r = read_xl(&cfg, path, NULL, 0, &err);
+    ok(r == 0, "cpus list, cpus_soft, vnuma: read (%s)", r ? err.msg : "ok");
+    ok(cfg.cpus && strcmp(cfg.cpus, "0-3,^2;nodes:1;") == 0,
+       "cpus list: one item per vCPU, each ended by ';': %s", cfg.cpus);
+    ok(cfg.cpus_soft && strcmp(cfg.cpus_soft, "all") == 0, "cpus_soft: as written");
+    ok(cfg.vnuma && strcmp(cfg.vnuma, "pnode=0 size=256 vcpus=0 vdistances=10,21;"
+                           "pnode=1 size=256 vcpus=1 vdistances=21,10") == 0,
+       "vnuma: items by ' ', vnodes by ';': %s", cfg.vnuma);
+    ok(logged.warnings == 0, "no key is reported as ignored");
+    ok(pvb_config_check(&cfg, &err) == 0, "pvb_config_check accepts it");
+    pvb_config_free(&cfg);
+
+    const char *const nodes_ovr[] = { "cpus=nodes:0-1" };
+    pvb_config_init(&cfg);
+    r = read_xl(&cfg, path, nodes_ovr, 1, &err);
+    ok(r == 0 && cfg.cpus && strcmp(cfg.cpus, "nodes:0-1") == 0,
+       "an override replaces the list with one text: %s", cfg.cpus ? cfg.cpus : err.msg);
+    pvb_config_free(&cfg);
+
+    fails_with("cpus syntax", "c1.cfg", "kernel=\"/k\"\ncpus=\"0-x\"\n", NULL, 0,
+               -EINVAL, tmpdir);
+    ok(strstr(last_error, "cpus \"0-x\": \"0-x\" is not a cpu, a range") != NULL, "names the item");
+    fails_with("cpus range backwards", "c2.cfg", "kernel=\"/k\"\ncpus=\"3-1\"\n", NULL,
+               0, -EINVAL, tmpdir);
+    fails_with("cpus_soft empty list", "c3.cfg", "kernel=\"/k\"\ncpus_soft=[]\n", NULL,
+               0, -EINVAL, tmpdir);
+    ok(strstr(last_error, "cpus_soft: an empty list") != NULL, "says the list is empty");
+    fails_with("vnuma as a string", "v1.cfg", "kernel=\"/k\"\nvnuma=\"pnode=0\"\n",
+               NULL, 0, -EINVAL, tmpdir);
+    ok(strstr(last_error, "vnuma must be a list of vnodes") != NULL, "says what vnuma must be");
+    fails_with("vnuma sizes", "v2.cfg", "kernel=\"/k\"\nmemory=512\nvcpus=1\n"
+               "vnuma=[[\"pnode=0\",\"size=256\",\"vcpus=0\"]]\n", NULL, 0, -EINVAL,
+               tmpdir);
+    ok(strstr(last_error, "vnuma: the vnodes' sizes sum to 256 MiB; they must sum to "
+              "memory, 512 MiB") != NULL, "names the sum and memory");
+    fails_with("vnuma unknown item", "v3.cfg", "kernel=\"/k\"\nmemory=512\nvcpus=1\n"
+               "vnuma=[[\"pnode=0\",\"size=512\",\"vcpus=0\",\"colour=red\"]]\n", NULL,
+               0, -EINVAL, tmpdir);
+    ok(strstr(last_error, "vnuma: vnode 0: unknown item \"colour\"") != NULL, "names the item");
+    fails_with("vnuma without vcpus", "v4.cfg", "kernel=\"/k\"\nmemory=512\nvcpus=1\n"
+               "vnuma=[[\"pnode=0\",\"size=512\"]]\n", NULL, 0, -EINVAL, tmpdir);
+    ok(strstr(last_error, "vnode 0: no vcpus=") != NULL, "names what is missing");
+    fails_with("vnuma distances", "v5.cfg", "kernel=\"/k\"\nmemory=512\nvcpus=1\n"
+               "vnuma=[[\"pnode=0\",\"size=512\",\"vcpus=0\",\"vdistances=10,20\"]]\n",
+               NULL, 0, -EINVAL, tmpdir);
+    ok(strstr(last_error, "vnode 0: 2 vdistances for 1 vnodes") != NULL, "counts the distances");
+    fails_with("vnuma vcpu beyond", "v6.cfg", "kernel=\"/k\"\nmemory=512\nvcpus=1\n"
+               "vnuma=[[\"pnode=0\",\"size=512\",\"vcpus=0-1\"]]\n", NULL, 0, -EINVAL,
+               tmpdir);
+    ok(strstr(last_error, "1 is beyond the last vCPU (0)") != NULL, "names the vCPU");
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/pvb-config-XXXXXX",
@@ -686,6 +749,7 @@ int main(void)
     test_bytes();
     test_p2m();
     test_numbers();
+    test_numa_keys();
 
     is_u64(stderr_bytes, 0, "libxlutil printed nothing to stderr");
     ok(pvb_config_read_xl(NULL, "x", NULL, NULL) == -EINVAL,

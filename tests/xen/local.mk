@@ -12,7 +12,8 @@ tests_xen_readguest_CPPFLAGS = $(AM_CPPFLAGS) $(XENCTRL_CFLAGS) $(XENFMEM_CFLAGS
 tests_xen_readguest_LDADD = $(XENCTRL_LIBS) $(XENFMEM_LIBS) -lxenguest
 
 EXTRA_DIST += %reldir%/run.sh %reldir%/mkinitramfs.sh %reldir%/scenarios.sh \
-	%reldir%/scen_life.sh %reldir%/scen_vm.sh %reldir%/scen_example.sh %reldir%/scen_bench.sh
+	%reldir%/scen_life.sh %reldir%/scen_vm.sh %reldir%/scen_example.sh %reldir%/scen_bench.sh \
+	%reldir%/scen_numa.sh
 CLEANFILES += %reldir%/serial.log
 
 .PHONY: check-xen

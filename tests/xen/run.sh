@@ -194,6 +194,10 @@ top_srcdir=$top_srcdir top_builddir=$top_builddir KVER=$KVER \
 t_initramfs=$(secs "$t" "$(now)")
 size_mib=$(du -m "$work/dom0.cpio.gz" | cut -f1)
 
+# Two NUMA nodes, each one cpu and half the memory (scen_numa.sh): Xen
+# reads them from QEMU's SRAT.
+QEMU_NUMA="-object memory-backend-ram,id=mem0,size=512M -object memory-backend-ram,id=mem1,size=512M
+ -numa node,nodeid=0,cpus=0,memdev=mem0 -numa node,nodeid=1,cpus=1,memdev=mem1"
 # ---------------------------------------------------------------------------
 # One QEMU boot runs every scenario.  smap=0: Xen under TCG with -cpu max
 # needs it; bootscrub=0 keeps QEMU near 0.9 GiB.
@@ -201,7 +205,7 @@ mkdir -p "$(dirname "$SERIAL_LOG")"
 : >"$SERIAL_LOG"
 t_qemu=$(now)
 timeout -k 10 "$QEMU_HARD_TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
-	-smp 2 -m 1G -display none -monitor none -serial "file:$SERIAL_LOG" \
+	-smp 2 -m 1G $QEMU_NUMA -display none -monitor none -serial "file:$SERIAL_LOG" \
 	-no-reboot -kernel "$work/xen" \
 	-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 loglvl=all guest_loglvl=all smap=0 bootscrub=0" \
 	-initrd "$VMLINUZ console=hvc0 earlyprintk=xen,$work/dom0.cpio.gz" \

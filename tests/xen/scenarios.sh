@@ -491,6 +491,7 @@ fi
 
 . "${0%/*}/scen_life.sh" # whole VMs: monitor, on_* actions, xl, list, console
 . /scen_vm.sh # h) whole VMs: devices through libxl (tests/xen/scen_vm.sh)
+. /scen_numa.sh # i) NUMA placement, affinity, vnuma (tests/xen/scen_numa.sh)
 # ---------------------------------------------------------------------------
 # g) timing: a measurement, not an assertion (tests/xen/scen_bench.sh).
 . /scen_bench.sh
