@@ -190,7 +190,7 @@ int main(void)
                       "10,20, soft 2-3\n"), "the text plan shows vnode 0");
     free(t);
     t = plan_text(p, true);
-    ok(t && strstr(t, "\"pnode\": 1,\n    \"vcpus\": \"1\",\n    \"distances\": [\n      10,\n      20"),
+    ok(t && strstr(t, "\"pnode\": 1,\n      \"vcpus\": \"1\",\n      \"distances\": [\n        10,\n        20"),
        "the JSON plan shows the vnodes");
     free(t);
     h->ops->domain_destroy(h, d, &err);
