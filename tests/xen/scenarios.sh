@@ -237,6 +237,24 @@ else
 fi
 is "$(domains)" "" "xenhost_smoke: no domain left"
 
+# Failures injected on Xen (tests/xen/xen_inject.c, its own TAP): every
+# host op, undo op and allocation of pvb_domain_create and every host op
+# of pvb_verify failing in turn.
+if command -v xen_inject >/dev/null 2>&1; then
+	t=$(now)
+	xen_inject "${smoke_kernel:-$ELF}" >"$W/inject.tap" 2>&1
+	rc=$?
+	sed 's/^/#   inject: /' "$W/inject.tap"
+	ninj=$(grep -c -E '^(not )?ok ' "$W/inject.tap")
+	nbad=$(grep -c -E '^not ok ' "$W/inject.tap")
+	ok_if "xen_inject: exit 0, $ninj assertions, $nbad failed, plan printed" \
+		sh -c "[ $rc -eq 0 ] && [ $nbad -eq 0 ] && [ $ninj -gt 0 ] && grep -q -E '^1\.\.[0-9]+' '$W/inject.tap'"
+	diag "time: xen_inject $(since "$t") s"
+else
+	fail_ok "xen_inject: not built (make tests/xen/xen_inject)"
+fi
+is "$(domains)" "" "xen_inject: no domain left"
+
 # ---------------------------------------------------------------------------
 # The reference: xl create -p (libxenguest) of the same kernel and ramdisk.
 xl_create() { # NAME KERNEL MARKER
