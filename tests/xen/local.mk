@@ -19,7 +19,8 @@ tests_xen_xen_inject_LDADD = $(TEST_LIBS) $(XENSTORE_LIBS)
 TESTS += tests/xen/xen_inject
 
 EXTRA_DIST += %reldir%/run.sh %reldir%/mkinitramfs.sh %reldir%/scenarios.sh \
-	%reldir%/scen_life.sh %reldir%/scen_vm.sh %reldir%/scen_example.sh
+	%reldir%/scen_life.sh %reldir%/scen_vm.sh %reldir%/scen_example.sh \
+	%reldir%/scen_readguest.sh
 CLEANFILES += %reldir%/serial.log
 
 .PHONY: check-xen

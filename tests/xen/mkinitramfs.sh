@@ -304,6 +304,7 @@ add_file "$here/scen_life.sh" /scen_life.sh
 chmod 755 "$root/scenarios.sh"
 add_file "$here/scen_vm.sh" /scen_vm.sh
 add_file "$here/scen_example.sh" /scen_example.sh
+add_file "$here/scen_readguest.sh" /scen_readguest.sh
 add_file "$top_srcdir/tests/lib.sh" /lib/tap.sh
 
 # --- dom0's /init.

@@ -254,6 +254,8 @@ else
 	fail_ok "xen_inject: not built (make tests/xen/xen_inject)"
 fi
 is "$(domains)" "" "xen_inject: no domain left"
+. /scen_readguest.sh # readguest over a domain built, run, destroyed, gone
+is "$(domains)" "" "rg-edge: no domain left"
 
 # ---------------------------------------------------------------------------
 # The reference: xl create -p (libxenguest) of the same kernel and ramdisk.
