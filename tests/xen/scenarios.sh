@@ -84,7 +84,10 @@ CALIBRATE_SECS=$(calibrate 20000)
 SLOW=$(awk -v t="$CALIBRATE_SECS" -v idle="$CALIBRATE_IDLE" 'BEGIN {
 	s = t / idle; if (s < 1) s = 1; if (s > 8) s = 8; printf "%.2f", s }')
 scaled() { awk -v n="$1" -v s="${2:-$SLOW}" 'BEGIN { printf "%d", n * s + 0.5 }'; }
-gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
+# gt A B: A > B as numbers; false when either is empty, so that a helper
+# that died (busybox's awk has crashed in dom0 while a 2-vCPU guest boots)
+# can never end a wait_until.
+gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 > b + 0) }'; }
 
 # wait_until SECONDS COMMAND...: poll every half second for up to SECONDS
 # scaled by the slowest SLOW seen (at the start and during the wait).  On
