@@ -864,6 +864,12 @@ int pvb_domain_create(pvb_host *h, const struct pvb_config *cfg,
                       const struct pvb_plan *plan,
                       const struct pvb_domain_opts *opts,
                       struct pvb_domain *dom, pvb_error *err);
+/*
+ * Destroy a domain.  On Xen the xenstore nodes a toolstack wrote for it
+ * (/local/domain/D, its /vm/UUID, /libxl/D: what pvb_domain_introduce
+ * writes) go too, as xl destroy removes them (best effort, a warning to
+ * the host's logger; nothing to do where no xenstored answers).
+ */
 int pvb_domain_destroy(pvb_host *h, uint32_t domid, pvb_error *err);
 int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err);
 

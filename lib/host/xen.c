@@ -281,6 +281,7 @@ static int xen_domain_destroy(struct pvb_host *h, uint32_t domid, pvb_error *err
     if (xc_domain_destroy(x->xch, domid) < 0)
         return xen_fail(err, domid, errno, "destroy failed");
     forget_name(x, domid);
+    xen_store_forget(x, domid);
     return 0;
 }
 

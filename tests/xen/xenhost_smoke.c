@@ -11,7 +11,8 @@
  * releases a frame and destroys the domain.  With KERNEL it then builds a
  * whole 128 MiB domain from it with pvb_domain_create, checks it with
  * pvb_verify and introduces it to xenstored (skipped, saying why, when
- * none runs or pvbuild has no libxenstore).
+ * none runs or pvbuild has no libxenstore); destroying it removes the
+ * xenstore nodes introduce wrote.
  * (Failures injected on Xen: tests/xen/xen_inject.c.)
  *
  * Without Xen (no /dev/xen/privcmd) it checks only that opening fails
@@ -32,6 +33,7 @@
 #include <xenctrl.h>
 
 #include <xenforeignmemory.h>
+#include <xenstore.h>
 #include <xen/memory.h>
 
 #define NO_XEN_MSG "xen: cannot open the hypervisor interface (/dev/xen/privcmd): " \
@@ -301,12 +303,40 @@ static void build_smoke(pvb_host *h, const char *kernel)
             if (!rep.checks[i].ok)
                 diag("%s: %s", rep.checks[i].name, rep.checks[i].detail);
         rc = pvb_domain_introduce(h, &dom, &cfg, 0, &err);
+        bool introduced = rc == 0;
         if (rc == -ENOENT)
             printf("ok %d # SKIP introduce: %s\n", ++tap_n, err.msg);
         else
             ok(rc == 0, "introduce to xenstored %s", rc ? err.msg : "");
+        struct xs_handle *xs = introduced ? xs_open(0) : NULL;
+        char nodes[3][64] = { "", "", "" };
+        if (xs) {
+            snprintf(nodes[0], sizeof nodes[0], "/local/domain/%u", dom.domid);
+            snprintf(nodes[1], sizeof nodes[1], "/libxl/%u", dom.domid);
+            char key[80];
+            unsigned len = 0;
+            snprintf(key, sizeof key, "%s/vm", nodes[0]);
+            char *vm = xs_read(xs, XBT_NULL, key, &len);
+            snprintf(nodes[2], sizeof nodes[2], "%s", vm ? vm : "(no vm node)");
+            free(vm);
+        }
         rc = pvb_domain_destroy(h, dom.domid, &err);
         ok(rc == 0, "destroy the built domain %s", rc ? err.msg : "");
+        if (xs) {
+            int left = 0;
+            for (int i = 0; i < 3; i++) {
+                unsigned n = 0;
+                char **e = xs_directory(xs, XBT_NULL, nodes[i], &n);
+                if (e)
+                    diag("left: %s", nodes[i]);
+                left += e != NULL;
+                free(e);
+            }
+            ok(left == 0 && strncmp(nodes[2], "/vm/", 4) == 0, "destroy removes the "
+               "xenstore nodes introduce wrote (%s, %s, %s): %d left", nodes[0],
+               nodes[1], nodes[2], left);
+            xs_close(xs);
+        }
     }
     pvb_config_free(&cfg);
     pvb_image_close(img);
