@@ -528,7 +528,8 @@ struct pvb_empty_domain_opts {
  * is added to max_mib: libxl adds 1 MiB, LIBXL_MAXMEM_CONSTANT, and
  * pvb_domain_create does too).  On Xen: createdomain (a random UUID, the
  * highest grant version Xen offers, 1024 event channels), max_vcpus and
- * max_mem; a failure after createdomain destroys the domain again.
+ * max_mem; a failure after createdomain destroys the domain again (should
+ * that fail too, the error says so and *domid names the domain left).
  * -EINVAL for a bad argument or unknown opts version; the hypervisor's
  * error otherwise (-ENOMEM when the simulated machine is smaller than
  * max_mib).
@@ -927,15 +928,24 @@ struct pvb_domain {
  * rd given while cfg->kernel / cfg->ramdisk names another file is refused
  * (-EINVAL, both named).  plan NULL: made here; given, it is built as it
  * is (so a plan printed by a dry run is the one built).  Any failure
- * destroys the domain; should that fail too, the error says so and
- * dom->domid names the domain left (else it is 0), for the caller to
- * destroy.
+ * destroys the domain, even when undoing the build failed too (what an
+ * undo left, frames or a pinned table, goes with the domain); should the
+ * destroy fail, the error says so and dom->domid names the domain left
+ * (else it is 0), for the caller to destroy.  Nothing else is left: no
+ * other domain, no frame outside it, no mapping, no xenstore node (only
+ * pvb_domain_introduce writes those).
  */
 int pvb_domain_create(pvb_host *h, const struct pvb_config *cfg,
                       const pvb_image *img, const pvb_ramdisk *rd,
                       const struct pvb_plan *plan,
                       const struct pvb_domain_opts *opts,
                       struct pvb_domain *dom, pvb_error *err);
+/*
+ * Destroy a domain.  On Xen the xenstore nodes a toolstack wrote for it
+ * (/local/domain/D, its /vm/UUID, /libxl/D: what pvb_domain_introduce
+ * writes) go too, as xl destroy removes them (best effort, a warning to
+ * the host's logger; nothing to do where no xenstored answers).
+ */
 int pvb_domain_destroy(pvb_host *h, uint32_t domid, pvb_error *err);
 int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err);
 

@@ -27,6 +27,8 @@ struct proxy_host {
      */
     bool (*enter)(struct proxy_host *p, bool undo);
     bool unmapping;
+    /* Views handed out by map and not unmapped yet: a leak shows here. */
+    long live_maps;
     void (*leave)(struct proxy_host *p);
     void *opaque;
 };
@@ -67,7 +69,11 @@ static long px_populate(struct pvb_host *h, uint32_t d, unsigned o, size_t n, xe
 { return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->populate(INNER(h), d, o, n, x, e)); }
 static void *px_map(struct pvb_host *h, uint32_t d, int p, size_t n, const xen_pfn_t *m,
                     pvb_error *e)
-{ return PROXY_OP(h, false, e, NULL, INNER(h)->ops->map(INNER(h), d, p, n, m, e)); }
+{
+    void *a = PROXY_OP(h, false, e, NULL, INNER(h)->ops->map(INNER(h), d, p, n, m, e));
+    PH(h)->live_maps += a != NULL;
+    return a;
+}
 static int px_setctx(struct pvb_host *h, uint32_t d, unsigned v,
                      const vcpu_guest_context_x86_64_t *c, pvb_error *e)
 { return PROXY_OP(h, false, e, -EIO, INNER(h)->ops->set_vcpu_context(INNER(h), d, v, c, e)); }
@@ -134,6 +140,7 @@ static void px_unmap(struct pvb_host *h, void *a, size_t n)
     if (p->enter)
         p->enter(p, true);
     p->unmapping = false;
+    p->live_maps--;
     INNER(h)->ops->unmap(INNER(h), a, n);
     if (p->leave)
         p->leave(p);

@@ -23,8 +23,8 @@ lib_libpvbcore_la_LIBADD += $(XENSTORE_LIBS)
 # without Xen it checks that open fails cleanly and skips the rest.
 check_PROGRAMS += tests/xen/xenhost_smoke
 tests_xen_xenhost_smoke_SOURCES = tests/xen/xenhost_smoke.c
-tests_xen_xenhost_smoke_CPPFLAGS = $(TEST_CPPFLAGS)
-tests_xen_xenhost_smoke_LDADD = $(TEST_LIBS)
+tests_xen_xenhost_smoke_CPPFLAGS = $(TEST_CPPFLAGS) $(XENSTORE_CFLAGS)
+tests_xen_xenhost_smoke_LDADD = $(TEST_LIBS) $(XENSTORE_LIBS)
 TESTS += tests/xen/xenhost_smoke
 # The public headers of the host layer: a Xen host over the caller's
 # handles, and the ops table for a host of one's own.

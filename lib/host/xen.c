@@ -263,9 +263,12 @@ static int xen_domain_create(struct pvb_host *h, const struct host_domain_config
     else if (remember_name(x, id, cfg->name) < 0)
         rc = fail(err, -ENOMEM, "xen: domain %u: out of memory keeping its name", id);
     if (rc < 0) {
-        if (xc_domain_destroy(x->xch, id) < 0)
-            log_warn(&x->bridge.log, "xen: domain %u: destroying it after a failed "
-                     "create failed too: %s", id, strerror(errno));
+        /* The one domain a failure may leave is named, as pvbuild.h promises. */
+        if (xc_domain_destroy(x->xch, id) < 0) {
+            fail_append(err, "; domain %u could not be destroyed: %s", id,
+                        strerror(errno));
+            *domid = id;
+        }
         return rc;
     }
     *domid = id;
@@ -278,6 +281,7 @@ static int xen_domain_destroy(struct pvb_host *h, uint32_t domid, pvb_error *err
     if (xc_domain_destroy(x->xch, domid) < 0)
         return xen_fail(err, domid, errno, "destroy failed");
     forget_name(x, domid);
+    xen_store_forget(x, domid);
     return 0;
 }
 

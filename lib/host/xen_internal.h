@@ -87,5 +87,11 @@ int xen_grant_seed(struct pvb_host *h, uint32_t domid, uint32_t backend_domid,
 /* xen_store.c */
 int xen_introduce(struct pvb_host *h, uint32_t domid,
                   const struct host_introduce *in, pvb_error *err);
+/*
+ * After a destroy: the nodes a toolstack wrote for the domain
+ * (/local/domain/D, its /vm/UUID, /libxl/D) go too, as xl destroy removes
+ * them.  Best effort (a warning); nothing to do where no xenstored answers.
+ */
+void xen_store_forget(struct xen_host *x, uint32_t domid);
 
 #endif

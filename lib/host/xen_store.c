@@ -59,6 +59,11 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
                 "pvbuild was built without libxenstore", domid);
 }
 
+void xen_store_forget(struct xen_host *x, uint32_t domid)
+{
+    (void)x, (void)domid;
+}
+
 #else
 
 #include <stdarg.h>
@@ -333,6 +338,41 @@ out:
     if (xsh != x->xsh)
         xs_close(xsh);
     return rc;
+}
+
+/* rm that counts a node already gone as removed. */
+static bool rm_node(struct xs_handle *xsh, const char *path)
+{
+    return xs_rm(xsh, XBT_NULL, path) || errno == ENOENT;
+}
+
+void xen_store_forget(struct xen_host *x, uint32_t domid)
+{
+    struct xs_handle *xsh = x->xsh;
+    if (!xsh) {
+        /* Borrowed hosts without a handle have nobody to ask. */
+        if (x->borrowed || (!xenstored_socket_answers() && !xenstore_domain_runs(x)))
+            return;
+        if (!(xsh = xs_open(0)))
+            return;
+    }
+    char dom[32], vm_key[40], libxl[32];
+    snprintf(dom, sizeof dom, "/local/domain/%u", domid);
+    snprintf(vm_key, sizeof vm_key, "%s/vm", dom);
+    snprintf(libxl, sizeof libxl, "/libxl/%u", domid);
+    unsigned len = 0;
+    char *vm = xs_read(xsh, XBT_NULL, vm_key, &len);
+    /* Only a /vm/UUID path: the domain could have written anything else. */
+    bool vm_ok = !vm || strncmp(vm, "/vm/", 4) != 0 || strchr(vm + 4, '/') ||
+                 rm_node(xsh, vm);
+    bool ok = rm_node(xsh, dom) && rm_node(xsh, libxl) && vm_ok;
+    if (!ok)
+        log_warn(&x->bridge.log, "xen: domain %u: destroyed, but removing its "
+                 "xenstore nodes (%s, %s, %s) failed: %s", domid, dom, vm ? vm : "no vm",
+                 libxl, strerror(errno));
+    free(vm);
+    if (xsh != x->xsh)
+        xs_close(xsh);
 }
 
 #endif

@@ -11,12 +11,20 @@ tests_xen_readguest_SOURCES = %reldir%/readguest.c
 tests_xen_readguest_CPPFLAGS = $(AM_CPPFLAGS) $(XENCTRL_CFLAGS) $(XENFMEM_CFLAGS)
 tests_xen_readguest_LDADD = $(XENCTRL_LIBS) $(XENFMEM_LIBS) -lxenguest
 
+# Failures injected on the real hypervisor: only `make check-xen` runs it
+# (in dom0); without Xen it has nothing to test, so it is not in TESTS.
+check_PROGRAMS += tests/xen/xen_inject
+tests_xen_xen_inject_SOURCES = %reldir%/xen_inject.c tests/proxy_host.h
+tests_xen_xen_inject_CPPFLAGS = $(TEST_CPPFLAGS) $(XENSTORE_CFLAGS)
+tests_xen_xen_inject_LDADD = $(TEST_LIBS) $(XENSTORE_LIBS)
+
 EXTRA_DIST += %reldir%/run.sh %reldir%/mkinitramfs.sh %reldir%/scenarios.sh \
 	%reldir%/scen_life.sh %reldir%/scen_vm.sh %reldir%/scen_example.sh %reldir%/scen_bench.sh \
-	%reldir%/scen_numa.sh
+	%reldir%/scen_numa.sh %reldir%/scen_readguest.sh
 CLEANFILES += %reldir%/serial.log
 
 .PHONY: check-xen
 check-xen: tools/pvbuild lib/libpvbuild.la tests/xen/readguest \
-		tests/xen/xenhost_smoke examples/mini-toolstack pvguests
+		tests/xen/xenhost_smoke tests/xen/xen_inject examples/mini-toolstack \
+		pvguests
 	@$(AM_TESTS_ENVIRONMENT) $(SHELL) $(srcdir)/%reldir%/run.sh

@@ -306,6 +306,7 @@ add_file "$here/scen_vm.sh" /scen_vm.sh
 add_file "$here/scen_example.sh" /scen_example.sh
 add_file "$here/scen_bench.sh" /scen_bench.sh
 add_file "$here/scen_numa.sh" /scen_numa.sh
+add_file "$here/scen_readguest.sh" /scen_readguest.sh
 add_file "$top_srcdir/tests/lib.sh" /lib/tap.sh
 
 # --- dom0's /init.

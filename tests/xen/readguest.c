@@ -261,9 +261,10 @@ int main(int argc, char **argv)
     }
     r.domid = domid;
 
+    /* -s runs in every wait loop: it opens only what it reads with. */
     r.xch = xc_interface_open(NULL, NULL, 0);
-    r.fmem = xenforeignmemory_open(NULL, 0);
-    if (!r.xch || !r.fmem) {
+    r.fmem = state_only ? NULL : xenforeignmemory_open(NULL, 0);
+    if (!r.xch || (!state_only && !r.fmem)) {
         fprintf(stderr, "readguest: cannot open Xen's interfaces (%s): not in dom0?\n",
                 strerror(errno));
         goto out;

@@ -171,9 +171,10 @@ if [ -z "${XEN_GUESTS+set}" ]; then
 		readelf -n "$f" 2>/dev/null | grep -q '^ *Xen ' && XEN_GUESTS="$XEN_GUESTS $f"
 	done
 fi
-# The xen host's op-by-op test (tests/xen/xenhost_smoke.c) and the example
-# toolstack (examples/mini-toolstack.c), when built.
-for p in tests/xen/xenhost_smoke examples/mini-toolstack; do
+# The xen host's op-by-op test (tests/xen/xenhost_smoke.c), failures
+# injected on Xen (tests/xen/xen_inject.c) and the example toolstack
+# (examples/mini-toolstack.c), when built.
+for p in tests/xen/xenhost_smoke tests/xen/xen_inject examples/mini-toolstack; do
 	for f in "$top_builddir/$(dirname "$p")/.libs/$(basename "$p")" "$top_builddir/$p"; do
 		if [ -f "$f" ] && readelf -h "$f" >/dev/null 2>&1; then
 			payloads="$payloads $f=/usr/bin/$(basename "$p")"
