@@ -359,6 +359,13 @@ struct pvb_config {
      * and the vcpus lists cover every vCPU once (pvb_config_check).
      */
     char *vnuma;
+    /*
+     * Room for keys a later release reads: the struct's size is frozen
+     * (docs/api-stability.md), so a new field takes one of these
+     * pointer-sized slots.  pvb_config_init zeroes them and the library
+     * never reads them; callers leave them alone.
+     */
+    uintptr_t reserved[8];
 };
 
 void pvb_config_init(struct pvb_config *cfg);
