@@ -220,48 +220,39 @@ pvb_debian() {
 }
 
 # ---------------------------------------------------------------------------
-# The xen host op by op (tests/xen/xenhost_smoke.c, its own TAP), then a
-# whole domain from the raw ELF through the library.
-if [ "${PVB_XEN_ONLY:-}" = bench ]; then
-	: # only the timings (below)
-elif command -v xenhost_smoke >/dev/null 2>&1; then
+# The xen host op by op (tests/xen/xenhost_smoke.c, its own TAP), failures
+# injected (tests/xen/xen_inject.c), readguest at a domain's edges.
+# tap_program NAME PROGRAM ARGS...: one program of its own TAP, its lines
+# shown, one check that it ran whole and clean.
+tap_program() {
+	_n=$1
+	shift
+	if ! command -v "$1" >/dev/null 2>&1; then
+		fail_ok "$_n: not built (make tests/xen/$1)"
+		return
+	fi
 	t=$(now)
-	# It builds a small domain (64 MiB): our test guest fits, Debian's
-	# kernel does not.
-	smoke_kernel=$(ls /payload/guests/pvguest-init-p2m-512g /payload/guests/* 2>/dev/null | head -n 1)
-	xenhost_smoke "${smoke_kernel:-$ELF}" >"$W/smoke.tap" 2>&1
+	"$@" >"$W/$_n.tap" 2>&1
 	rc=$?
-	sed 's/^/#   smoke: /' "$W/smoke.tap"
-	nsmoke=$(grep -c -E '^(not )?ok ' "$W/smoke.tap")
-	nbad=$(grep -c -E '^not ok ' "$W/smoke.tap")
-	ok_if "xenhost_smoke: exit 0, $nsmoke assertions, $nbad failed, plan printed" \
-		sh -c "[ $rc -eq 0 ] && [ $nbad -eq 0 ] && [ $nsmoke -gt 0 ] && grep -q -E '^1\.\.[0-9]+' '$W/smoke.tap'"
-	diag "time: xenhost_smoke $(since "$t") s"
-else
-	fail_ok "xenhost_smoke: not built (make tests/xen/xenhost_smoke)"
-fi
-is "$(domains)" "" "xenhost_smoke: no domain left"
+	sed "s/^/#   $_n: /" "$W/$_n.tap"
+	nall=$(grep -c -E '^(not )?ok ' "$W/$_n.tap")
+	nbad=$(grep -c -E '^not ok ' "$W/$_n.tap")
+	ok_if "$_n: exit 0, $nall assertions, $nbad failed, plan printed" \
+		sh -c "[ $rc -eq 0 ] && [ $nbad -eq 0 ] && [ $nall -gt 0 ] && grep -q -E '^1\.\.[0-9]+' '$W/$_n.tap'"
+	diag "time: $_n $(since "$t") s"
+}
 
-# Failures injected on Xen (tests/xen/xen_inject.c, its own TAP): every
-# host op, undo op and allocation of pvb_domain_create and every host op
-# of pvb_verify failing in turn.
-if [ "${PVB_XEN_ONLY:-}" = bench ]; then
-	: # only the timings (below)
-elif command -v xen_inject >/dev/null 2>&1; then
-	t=$(now)
-	xen_inject "${smoke_kernel:-$ELF}" >"$W/inject.tap" 2>&1
-	rc=$?
-	sed 's/^/#   inject: /' "$W/inject.tap"
-	ninj=$(grep -c -E '^(not )?ok ' "$W/inject.tap")
-	nbad=$(grep -c -E '^not ok ' "$W/inject.tap")
-	ok_if "xen_inject: exit 0, $ninj assertions, $nbad failed, plan printed" \
-		sh -c "[ $rc -eq 0 ] && [ $nbad -eq 0 ] && [ $ninj -gt 0 ] && grep -q -E '^1\.\.[0-9]+' '$W/inject.tap'"
-	diag "time: xen_inject $(since "$t") s"
-else
-	fail_ok "xen_inject: not built (make tests/xen/xen_inject)"
-fi
-is "$(domains)" "" "xen_inject: no domain left"
+# It builds a small domain (64 MiB): our test guest fits, Debian's kernel
+# does not.
+smoke_kernel=$(ls /payload/guests/pvguest-init-p2m-512g /payload/guests/* 2>/dev/null | head -n 1)
 if [ "${PVB_XEN_ONLY:-}" != bench ]; then
+	tap_program xenhost_smoke xenhost_smoke "${smoke_kernel:-$ELF}"
+	is "$(domains)" "" "xenhost_smoke: no domain left"
+	# Failures injected on Xen (tests/xen/xen_inject.c): every host op,
+	# undo op and allocation of pvb_domain_create and every host op of
+	# pvb_verify failing in turn.
+	tap_program xen_inject xen_inject "${smoke_kernel:-$ELF}"
+	is "$(domains)" "" "xen_inject: no domain left"
 	. /scen_readguest.sh # readguest over a domain built, run, destroyed, gone
 	is "$(domains)" "" "rg-edge: no domain left"
 fi
