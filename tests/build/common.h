@@ -36,6 +36,22 @@ static inline pvb_ramdisk *make_ramdisk(uint64_t size)
 }
 
 
+/* Plan cfg, place it on the host's NUMA nodes, build it into domid; *plan
+ * is the caller's to free (the previous one is freed first). */
+static inline int plan_place_build(pvb_host *h, const pvb_image *img, uint32_t domid,
+                                   const struct pvb_config *cfg, struct pvb_plan **plan,
+                                   pvb_error *err)
+{
+    pvb_free(*plan);
+    *plan = NULL;
+    int rc = pvb_plan_make(pvb_image_guest(img), cfg, 0, plan, err);
+    if (rc == 0)
+        rc = pvb_plan_place_numa(*plan, h, err);
+    if (rc == 0)
+        rc = pvb_build(h, domid, img, NULL, *plan, NULL, NULL, err);
+    return rc;
+}
+
 #include <elf.h>
 #include <xen/elfnote.h>
 

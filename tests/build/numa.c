@@ -37,13 +37,7 @@ static int build(pvb_host *h, const pvb_image *img, uint32_t domid, uint64_t mib
     struct pvb_config cfg;
     pvb_config_init(&cfg);
     cfg.memory_mib = mib;
-    pvb_free(*plan);
-    *plan = NULL;
-    int rc = pvb_plan_make(pvb_image_guest(img), &cfg, 0, plan, err);
-    if (rc == 0)
-        rc = pvb_plan_place_numa(*plan, h, err);
-    if (rc == 0)
-        rc = pvb_build(h, domid, img, NULL, *plan, NULL, NULL, err);
+    int rc = plan_place_build(h, img, domid, &cfg, plan, err);
     pvb_config_free(&cfg);
     return rc;
 }
