@@ -19,6 +19,7 @@ dist_man_MANS += %reldir%/pvbuild.1 %reldir%/libpvbuild.3 \
 	%reldir%/pvb_domain_create.3 \
 	%reldir%/pvb_domain_create_empty.3 \
 	%reldir%/pvb_domain_destroy.3 \
+	%reldir%/pvb_domain_entry_state.3 \
 	%reldir%/pvb_domain_introduce.3 \
 	%reldir%/pvb_domain_json.3 \
 	%reldir%/pvb_domain_list_json.3 \

@@ -11,14 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* xl's state letters: running, blocked, paused, shutdown, crashed, dying. */
-static void state_letters(const struct pvb_domain_entry *d, char out[7])
-{
-    snprintf(out, 7, "%c%c%c%c%c%c", d->running ? 'r' : '-', d->blocked ? 'b' : '-',
-             d->paused ? 'p' : '-', d->shutdown && !d->crashed ? 's' : '-',
-             d->crashed ? 'c' : '-', d->dying ? 'd' : '-');
-}
-
 int cmd_list(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -81,7 +73,7 @@ int cmd_list(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             const struct pvb_domain_entry *d = &all[i];
             char st[7];
-            state_letters(d, st);
+            pvb_domain_entry_state(d, st, sizeof st);
             printf("%-32s %5u %7" PRIu64 " %5u %6s %9.1f %s\n",
                    d->name[0] ? d->name : "-", d->domid, d->memory_kib / 1024,
                    d->vcpus, st, (double)d->cpu_time_ns / 1e9,

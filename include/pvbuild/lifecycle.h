@@ -99,6 +99,14 @@ struct pvb_domain_entry {
     bool by_pvbuild;                    /* pvb_lifecycle_mark'ed */
 };
 
+/*
+ * xl's six state letters of e ("r-----": running, blocked, paused, shut
+ * down, crashed, dying; '-' for each that does not hold) into buf, cut to
+ * fit size bytes (7 holds them all).  Returns buf; with e NULL, "".
+ */
+const char *pvb_domain_entry_state(const struct pvb_domain_entry *e, char *buf,
+                                   size_t size);
+
 /* One domain as Xen and xenstored have it; -ENOENT when Xen has none. */
 int pvb_lifecycle_domain(pvb_lifecycle *lc, uint32_t domid,
                          struct pvb_domain_entry *e, pvb_error *err);

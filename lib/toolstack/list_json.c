@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Domains as pvb_lifecycle_list gives them, as JSON (pvbuild list --json). */
+/* Domains as pvb_lifecycle_list gives them: xl's state letters, and as
+ * JSON (pvbuild list --json). */
 #include "pvbuild/lifecycle.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -7,12 +8,19 @@
 #include <errno.h>
 #include <stdio.h>
 
-/* xl's state letters: running, blocked, paused, shutdown, crashed, dying. */
-static void state_letters(const struct pvb_domain_entry *d, char out[7])
+const char *pvb_domain_entry_state(const struct pvb_domain_entry *d, char *buf,
+                                   size_t size)
 {
-    snprintf(out, 7, "%c%c%c%c%c%c", d->running ? 'r' : '-', d->blocked ? 'b' : '-',
+    if (!buf || !size)
+        return buf;
+    if (!d) {
+        buf[0] = 0;
+        return buf;
+    }
+    snprintf(buf, size, "%c%c%c%c%c%c", d->running ? 'r' : '-', d->blocked ? 'b' : '-',
              d->paused ? 'p' : '-', d->shutdown && !d->crashed ? 's' : '-',
              d->crashed ? 'c' : '-', d->dying ? 'd' : '-');
+    return buf;
 }
 
 /* Xen's SHUTDOWN_* codes by name (xen/sched.h's order). */
@@ -40,7 +48,7 @@ int pvb_domain_list_json(const struct pvb_domain_entry *entries, size_t nr,
     for (size_t i = 0; i < nr; i++) {
         const struct pvb_domain_entry *d = &entries[i];
         char st[7];
-        state_letters(d, st);
+        pvb_domain_entry_state(d, st, sizeof st);
         json_object(&j, NULL);
         json_uint(&j, "domid", d->domid);
         json_string_n(&j, "name", d->name, sizeof d->name);

@@ -220,6 +220,20 @@ static void list_json(void)
     ok(pvb_domain_list_json(NULL, 0, &text, &err) == 0 && text && !strcmp(text, "[]\n"),
        "no domains: \"[]\"");
     pvb_free(text);
+
+    /* The letters alone, as pvbuild list prints them. */
+    char st[7], small[4];
+    struct pvb_domain_entry all;
+    memset(&all, 0, sizeof all);
+    all.running = all.blocked = all.paused = all.shutdown = all.dying = true;
+    ok(!strcmp(pvb_domain_entry_state(&e[0], st, sizeof st), "r-----") &&
+       !strcmp(pvb_domain_entry_state(&e[1], st, sizeof st), "----c-") &&
+       !strcmp(pvb_domain_entry_state(&all, st, sizeof st), "rbps-d"),
+       "pvb_domain_entry_state: xl's letters (crashed is not also 's')");
+    ok(!strcmp(pvb_domain_entry_state(&all, small, sizeof small), "rbp") &&
+       !strcmp(pvb_domain_entry_state(NULL, st, sizeof st), "") &&
+       pvb_domain_entry_state(&all, NULL, 7) == NULL,
+       "pvb_domain_entry_state: cut to the buffer; NULL entry \"\"; NULL buffer");
 }
 
 /* Every allocation of a document failing in turn: -ENOMEM, no text. */
