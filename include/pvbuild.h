@@ -264,6 +264,11 @@ struct pvb_image_opts {
 };
 #define PVB_IMAGE_OPTS_INIT { .version = PVB_IMAGE_OPTS_VERSION }
 
+/*
+ * A plain ELF (or a cache hit) is read for its headers and notes only; the
+ * image keeps the file open and pvb_build reads the segments from it into
+ * the guest (-ESTALE if the file changed since).
+ */
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
                         pvb_image **out, pvb_error *err);
 /* `name` is used in messages; the bytes are copied. */
@@ -275,9 +280,10 @@ void pvb_image_close(pvb_image *img);
 /* The guest's description, owned by img: valid until pvb_image_close. */
 const struct pvb_guest *pvb_image_guest(const pvb_image *img);
 const char *pvb_image_name(const pvb_image *img);
-/* The whole (decompressed) ELF. */
+/* The whole (decompressed) ELF; from a file, read on the first call (NULL
+ * if the file changed since the open). */
 const void *pvb_image_elf(const pvb_image *img, size_t *len);
-/* The file bytes of segment i (filesz of them). */
+/* The file bytes of segment i (filesz of them); NULL as pvb_image_elf. */
 const void *pvb_image_segment_data(const pvb_image *img, size_t i);
 
 /* --------------------------------------------------------------- ramdisk */

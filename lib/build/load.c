@@ -5,10 +5,13 @@
  */
 #include "build/build.h"
 #include "image/decompress.h"
+#include "image/image.h"
+#include "util/alloc.h"
 #include "image/ramdisk.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int map_segment(struct build *b, enum pvb_plan_seg_kind kind,
@@ -36,22 +39,32 @@ int load_kernel(struct build *b, const pvb_image *img, pvb_error *err)
     /* The kernel segment starts at the page holding virt_kstart. */
     uint64_t base = b->plan->virt_base + seg->pfn * PVB_PAGE_SIZE;
     uint64_t size = seg->pages * PVB_PAGE_SIZE;
-    for (size_t i = 0; i < g->nr_segments; i++) {
-        const struct pvb_image_segment *s = &g->segments[i];
-        if (s->vaddr < base || s->vaddr - base > size || s->memsz > size - (s->vaddr - base)) {
-            build_unmap(b, p, seg->pages);
-            return fail(err, -EINVAL, "%s: ELF segment %zu at 0x%llx+0x%llx lies "
-                        "outside the kernel's pages 0x%llx+0x%llx",
-                        pvb_image_name(img), i, (unsigned long long)s->vaddr,
-                        (unsigned long long)s->memsz, (unsigned long long)base,
-                        (unsigned long long)size);
-        }
-        unsigned char *dst = p + (s->vaddr - base);
-        memcpy(dst, pvb_image_segment_data(img, i), s->filesz);
-        memset(dst + s->filesz, 0, s->memsz - s->filesz);
+    unsigned char **dst = mem_calloc(g->nr_segments ? g->nr_segments : 1, sizeof *dst);
+    if (!dst) {
+        build_unmap(b, p, seg->pages);
+        return fail(err, -ENOMEM, "%s: out of memory", pvb_image_name(img));
     }
+    for (size_t i = 0; i < g->nr_segments && rc == 0; i++) {
+        const struct pvb_image_segment *s = &g->segments[i];
+        if (s->vaddr < base || s->vaddr - base > size || s->memsz > size - (s->vaddr - base))
+            rc = fail(err, -EINVAL, "%s: ELF segment %zu at 0x%llx+0x%llx lies "
+                      "outside the kernel's pages 0x%llx+0x%llx",
+                      pvb_image_name(img), i, (unsigned long long)s->vaddr,
+                      (unsigned long long)s->memsz, (unsigned long long)base,
+                      (unsigned long long)size);
+        else
+            dst[i] = p + (s->vaddr - base);
+    }
+    /* Straight from the kernel's file when it is one: one copy, not two. */
+    if (rc == 0)
+        rc = image_copy_segments(img, dst, err);
+    for (size_t i = 0; i < g->nr_segments && rc == 0; i++) {
+        const struct pvb_image_segment *s = &g->segments[i];
+        memset(dst[i] + s->filesz, 0, s->memsz - s->filesz);
+    }
+    free(dst);
     build_unmap(b, p, seg->pages);
-    return 0;
+    return rc;
 }
 
 int load_ramdisk(struct build *b, const pvb_ramdisk *rd, pvb_error *err)

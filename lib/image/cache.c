@@ -207,31 +207,77 @@ static const char *header_check(const struct kcache *c,
     return NULL;
 }
 
-/* Bytes read and hashed at a time: the hash reads them while the CPU's
- * cache still holds them. */
+/* ---------------------------------------------------------- stream hash */
+
+void kcache_stream_init(struct kcache_stream *st)
+{
+    struct khash k;
+    memset(st, 0, sizeof *st);
+    khash_init(&k, P2);
+    memcpy(st->v, k.v, sizeof k.v);
+}
+
+void kcache_stream_add(struct kcache_stream *st, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    struct khash k;
+    memcpy(k.v, st->v, sizeof k.v);
+    st->total += len;
+    if (st->ntail) {
+        size_t take = 32 - st->ntail < len ? 32 - st->ntail : len;
+        memcpy(st->tail + st->ntail, p, take);
+        st->ntail += take;
+        p += take;
+        len -= take;
+        if (st->ntail == 32) {
+            khash_blocks(&k, st->tail, 1);
+            st->ntail = 0;
+        }
+    }
+    if (!st->ntail) {
+        khash_blocks(&k, p, len / 32);
+        memcpy(st->tail, p + len / 32 * 32, len % 32);
+        st->ntail = len % 32;
+    }
+    memcpy(st->v, k.v, sizeof k.v);
+}
+
+bool kcache_stream_matches(struct kcache_stream *st)
+{
+    uint64_t d[2];
+    struct khash k;
+    memcpy(k.v, st->v, sizeof k.v);
+    khash_final(&k, st->tail, (size_t)st->total, d);
+    return d[0] == st->want[0] && d[1] == st->want[1];
+}
+
+/* Bytes read and hashed at a time, into one buffer used over and over:
+ * a fresh buffer the size of the entry would cost a page fault per page
+ * (in a PV dom0, each a trip through Xen). */
 #define READ_CHUNK (1u << 20)
 
 /*
- * The entry's ELF into a new buffer (*elf), its digest checked on the way:
- * read(), not mmap(), because a mapped file that someone truncates while
- * the image holds it would kill the caller with SIGBUS; a read that comes
- * up short is only a refused entry.  Why it is refused, or NULL.
+ * The entry's ELF read through and its digest checked; the bytes are not
+ * kept: the image reads what it needs again from the open file.  read(),
+ * not mmap(), because a mapped file that someone truncates kills the
+ * reader with SIGBUS; a read that comes up short is only a refused entry.
+ * Why it is refused, or NULL.
  */
-static const char *read_body(int fd, const struct entry_header *h, void **elf,
-                             const char **errstr)
+static const char *check_body(int fd, const struct entry_header *h,
+                              const char **errstr)
 {
-    size_t len = (size_t)h->elf_size, got = 0;
-    unsigned char *buf = mem_malloc(len ? len : 1);
-    struct khash k;
-    uint64_t d[2];
+    uint64_t len = h->elf_size, got = 0;
+    unsigned char *buf = mem_malloc(READ_CHUNK);
+    struct kcache_stream st;
 
     if (!buf)
         return "no memory to read it";
-    mem_prefault(buf, len);
-    khash_init(&k, P2);
+    kcache_stream_init(&st);
+    st.want[0] = h->elf_digest[0];
+    st.want[1] = h->elf_digest[1];
     while (got < len) {
-        size_t want = len - got < READ_CHUNK ? len - got : READ_CHUNK;
-        ssize_t n = pread(fd, buf + got, want, (off_t)(ENTRY_DATA_OFFSET + got));
+        size_t want = len - got < READ_CHUNK ? (size_t)(len - got) : READ_CHUNK;
+        ssize_t n = pread(fd, buf, want, (off_t)(ENTRY_DATA_OFFSET + got));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -242,24 +288,18 @@ static const char *read_body(int fd, const struct entry_header *h, void **elf,
             }
             return "truncated while being read";
         }
-        /* Hash whole blocks as they arrive; a chunk may end mid-block. */
-        size_t done = got / 32;
-        got += (size_t)n;
-        khash_blocks(&k, buf + done * 32, got / 32 - done);
+        kcache_stream_add(&st, buf, (size_t)n);
+        got += (uint64_t)n;
     }
-    khash_final(&k, buf + len / 32 * 32, len, d);
-    if (d[0] != h->elf_digest[0] || d[1] != h->elf_digest[1]) {
-        free(buf);
-        return "its contents' digest does not match";
-    }
-    *elf = buf;
-    return NULL;
+    free(buf);
+    return kcache_stream_matches(&st) ? NULL : "its contents' digest does not match";
 }
 
 int kcache_lookup(struct kcache *c, const void *in, size_t len,
                   const struct pvb_limits *lim, struct kcache_hit *hit)
 {
     memset(hit, 0, sizeof *hit);
+    hit->fd = -1;
     if (!c->dir)
         return 0;
     if (dir_usable(c) < 0) {
@@ -289,7 +329,6 @@ int kcache_lookup(struct kcache *c, const void *in, size_t len,
     struct stat st;
     struct entry_header h;
     const char *why = NULL, *errstr = NULL;
-    void *elf = NULL;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
         why = "not a regular file";
     else if ((uint64_t)st.st_size < ENTRY_DATA_OFFSET)
@@ -297,19 +336,22 @@ int kcache_lookup(struct kcache *c, const void *in, size_t len,
     else if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
         why = "its header cannot be read";
     else if (!(why = header_check(c, &h, (uint64_t)st.st_size, len, lim)))
-        why = read_body(fd, &h, &elf, &errstr);
+        why = check_body(fd, &h, &errstr);
     if (errstr)
         why = errstr;
     if (!why)
         futimens(fd, NULL);   /* eviction takes the least recently used */
-    close(fd);
     if (why) {
+        close(fd);
         log_warn(c->log, "cache: %s: %s; ignored, decoding the kernel again",
                  c->path, why);
         return 0;
     }
-    hit->elf = elf;
+    hit->fd = fd;
+    hit->offset = ENTRY_DATA_OFFSET;
     hit->elf_len = (size_t)h.elf_size;
+    hit->digest[0] = h.elf_digest[0];
+    hit->digest[1] = h.elf_digest[1];
     hit->box.format = h.format;
     hit->box.compression = h.compression;
     hit->box.payload_size = h.payload_size;

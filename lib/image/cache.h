@@ -5,9 +5,11 @@
  * and the entry format's version.  An entry is one file: a header (what
  * the container said, the key again, the ELF's size and digest) and the
  * ELF bytes.  Entries are written whole under a temporary name and
- * renamed, and checked in full on every read (read(), never mapped: see
- * read_body): an entry that is truncated, altered or stale is ignored with
- * a warning, and decoded again.
+ * renamed, and checked in full on every lookup (read(), never mapped: see
+ * check_body): an entry that is truncated, altered or stale is ignored
+ * with a warning, and decoded again.  A hit hands out the open entry, and
+ * the build reads the kernel's segments from it into the guest, checking
+ * the digest once more on the way (kcache_stream).
  */
 #ifndef PVB_IMAGE_CACHE_H
 #define PVB_IMAGE_CACHE_H
@@ -35,10 +37,12 @@ struct kcache_container {
     uint16_t bzimage_version;
 };
 
-/* A hit: the ELF, read and checked, in a malloc'd buffer for the caller. */
+/* A hit: the entry, open (the caller closes fd), its ELF checked. */
 struct kcache_hit {
-    void *elf;
+    int fd;
+    uint64_t offset;           /* where the ELF starts in the entry */
     size_t elf_len;
+    uint64_t digest[2];        /* of the ELF's bytes */
     struct kcache_container box;
 };
 
@@ -56,5 +60,17 @@ void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
 
 /* The hash the cache keys and checks with (not cryptographic). */
 void kcache_hash(const void *data, size_t len, uint64_t seed, uint64_t out[2]);
+
+/* An entry's digest over bytes that come in pieces, checked at the end. */
+struct kcache_stream {
+    uint64_t v[4];
+    unsigned char tail[32];
+    size_t ntail;
+    uint64_t total;
+    uint64_t want[2];          /* the digest the bytes must have */
+};
+void kcache_stream_init(struct kcache_stream *st);
+void kcache_stream_add(struct kcache_stream *st, const void *data, size_t len);
+bool kcache_stream_matches(struct kcache_stream *st);
 
 #endif

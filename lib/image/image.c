@@ -5,6 +5,8 @@
  */
 #include "image/bzimage.h"
 #include "image/cache.h"
+#include "image/elfview.h"
+#include "image/image.h"
 #include "util/alloc.h"
 #include "image/decompress.h"
 #include "image/elf.h"
@@ -14,18 +16,87 @@
 #include "util/opts.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct pvb_image {
     char *name;
-    void *elf;               /* owned: decompressed, or a copy of the file */
+    void *elf;               /* owned: decompressed, a copy, or a view */
     size_t elf_len;
     struct pvb_guest guest;
     struct pvb_image_segment *segments;
     bool cached;             /* elf came from the cache */
+    /*
+     * Opened from a file (a plain ELF or a cache entry): elf is a view
+     * (elfview.h) and the segments are read from fd when they are needed,
+     * straight into the guest; `full` once the accessors made the view
+     * whole.  The lock guards that one change of a const image.
+     */
+    bool is_view, full;
+    int fd;
+    uint64_t fd_offset;      /* where the ELF starts in fd */
+    char *file;              /* fd's name for messages */
+    struct stat st;          /* fd at open: a file changed since is refused */
+    bool check_digest;       /* a cache entry: its digest once more */
+    uint64_t digest[2];
+    pthread_mutex_t lock;
 };
+
+static pvb_image *image_alloc(const char *name)
+{
+    pvb_image *img = mem_calloc(1, sizeof *img);
+    if (!img)
+        return NULL;
+    img->fd = -1;
+    img->name = mem_strdup(name ? name : "kernel");
+    if (!img->name) {
+        free(img);
+        return NULL;
+    }
+    pthread_mutex_init(&img->lock, NULL);
+    return img;
+}
+
+/* Back to an image of no file (a view that could not be read). */
+static void drop_file(pvb_image *img)
+{
+    if (img->fd >= 0)
+        close(img->fd);
+    img->fd = -1;
+    if (img->is_view) {
+        elfview_free(img->elf, img->elf_len);
+        img->elf = NULL;
+        img->elf_len = 0;
+    }
+    img->is_view = img->cached = img->check_digest = false;
+    free(img->file);
+    img->file = NULL;
+}
+
+/* The ELF at offset of fd (owned by the image from now on) as a view. */
+static int open_view(pvb_image *img, int fd, const char *file, uint64_t offset,
+                     size_t len, pvb_error *err)
+{
+    img->fd = fd;
+    img->fd_offset = offset;
+    img->file = mem_strdup(file);
+    if (!img->file)
+        return fail(err, -ENOMEM, "%s: out of memory", img->name);
+    if (fstat(fd, &img->st) < 0)
+        return fail(err, -errno, "%s: cannot stat: %s", file, strerror(errno));
+    unsigned char *view;
+    int rc = elfview_read(fd, file, offset, len, &view, err);
+    if (rc < 0)
+        return rc;
+    img->elf = view;
+    img->elf_len = len;
+    img->is_view = true;
+    return 0;
+}
 
 static bool is_elf(const void *data, size_t len)
 {
@@ -145,14 +216,9 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
         return rc;
     if (!data && len)
         return fail(err, -EINVAL, "%s: data is NULL", name ? name : "kernel");
-    pvb_image *img = mem_calloc(1, sizeof *img);
+    pvb_image *img = image_alloc(name);
     if (!img)
-        return fail(err, -ENOMEM, "%s: out of memory", name);
-    img->name = mem_strdup(name ? name : "kernel");
-    if (!img->name) {
-        free(img);
-        return fail(err, -ENOMEM, "%s: out of memory", name);
-    }
+        return fail(err, -ENOMEM, "%s: out of memory", name ? name : "kernel");
 
     struct kcache kc = {
         .dir = opts ? opts->cache_dir : NULL,
@@ -160,13 +226,21 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
                                                    : PVB_DEFAULT_CACHE_MAX,
         .log = log,
     };
-    struct kcache_hit hit = { 0 };
+    struct kcache_hit hit = { .fd = -1 };
     if (kc.dir && !is_elf(data, len)) {
         if (kcache_lookup(&kc, data, len, &lim, &hit) == 1) {
-            struct pvb_guest *g = &img->guest;
             img->cached = true;
-            img->elf = hit.elf;
-            img->elf_len = hit.elf_len;
+            img->check_digest = true;
+            img->digest[0] = hit.digest[0];
+            img->digest[1] = hit.digest[1];
+            pvb_error verr;
+            if (open_view(img, hit.fd, kc.path, hit.offset, hit.elf_len, &verr) < 0) {
+                log_warn(log, "cache: %s; decoding the kernel again", verr.msg);
+                drop_file(img);
+            }
+        }
+        if (img->cached) {
+            struct pvb_guest *g = &img->guest;
             g->file_size = len;
             g->format = hit.box.format;
             g->compression = hit.box.compression;
@@ -220,12 +294,41 @@ int pvb_image_open_mem(const char *name, const void *data, size_t len,
     return image_open(name, data, len, false, opts, &ph, out, err);
 }
 
+/* A plain ELF file: read as a view, its segments left in the file. */
+static int open_elf_file(const char *path, int fd, uint64_t size,
+                         const struct pvb_image_opts *opts, struct phase *ph,
+                         pvb_image **out, pvb_error *err)
+{
+    pvb_image *img = image_alloc(path);
+    if (!img) {
+        close(fd);
+        return fail(err, -ENOMEM, "%s: out of memory", path);
+    }
+    int rc = open_view(img, fd, path, 0, (size_t)size, err);
+    if (rc == 0) {
+        phase_end(ph, "read");
+        struct pvb_guest *g = &img->guest;
+        g->format = PVB_FORMAT_ELF;
+        g->file_size = g->payload_size = g->elf_size = size;
+        rc = elf_load(img->name, img->elf, img->elf_len, g, &img->segments,
+                      opts ? opts->log : NULL, err);
+    }
+    if (rc < 0) {
+        pvb_image_close(img);
+        return rc;
+    }
+    phase_end(ph, "elf");
+    *out = img;
+    return 0;
+}
+
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
                         pvb_image **out, pvb_error *err)
 {
     struct pvb_limits lim = limits_resolve(opts ? &opts->limits : NULL);
-    void *data;
-    size_t len;
+    unsigned char magic[4];
+    uint64_t size;
+    int fd;
 
     if (!out)
         return fail(err, -EINVAL, "pvb_image_open_file: out is NULL");
@@ -236,13 +339,37 @@ int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
     if (vrc < 0)
         return vrc;
     /* The file itself is bounded by the same cap as what it unpacks to. */
-    int rc = read_whole_file(path, lim.max_output, &data, &len, err);
+    int rc = open_regular_file(path, lim.max_output, &fd, &size, err);
     if (rc < 0)
         return rc;
+    if (size > SIZE_MAX - 1) {
+        close(fd);
+        return fail(err, -EFBIG, "%s: file size 0x%llx does not fit in memory",
+                    path, (unsigned long long)size);
+    }
+    if (size >= sizeof magic &&
+        (rc = read_file_at(fd, path, 0, magic, sizeof magic, err)) == 0 &&
+        is_elf(magic, sizeof magic))
+        return open_elf_file(path, fd, size, opts, &ph, out, err);
+
+    /* Anything else is decoded (or refused) from its bytes in memory. */
+    unsigned char *data = rc < 0 ? NULL : mem_malloc(size ? (size_t)size : 1);
+    if (rc == 0 && !data)
+        rc = fail(err, -ENOMEM, "%s: cannot allocate 0x%llx bytes", path,
+                  (unsigned long long)size);
+    if (rc == 0) {
+        mem_prefault(data, (size_t)size);
+        rc = read_file_at(fd, path, 0, data, (size_t)size, err);
+    }
+    close(fd);
+    if (rc < 0) {
+        free(data);
+        return rc;
+    }
     phase_end(&ph, "read");
-    rc = image_open(path, data, len, true, opts, &ph, out, err);
-    /* A plain ELF file's buffer now belongs to the image. */
-    if (rc < 0 || pvb_image_elf(*out, NULL) != data)
+    rc = image_open(path, data, (size_t)size, true, opts, &ph, out, err);
+    /* Whatever the image did not keep is freed here. */
+    if (rc < 0 || (*out)->elf != data)
         free(data);
     return rc;
 }
@@ -251,10 +378,168 @@ void pvb_image_close(pvb_image *img)
 {
     if (!img)
         return;
+    drop_file(img);
+    pthread_mutex_destroy(&img->lock);
     free(img->segments);
     free(img->elf);
     free(img->name);
     free(img);
+}
+
+/*
+ * A view made whole, for the accessors that hand out the ELF's bytes;
+ * a cache entry's are checked against its digest first.  false when the
+ * file can no longer be read as it was.
+ */
+static bool make_whole(const pvb_image *cimg)
+{
+    pvb_image *img = (pvb_image *)cimg;    /* the lock makes it one change */
+    bool good = true;
+    pthread_mutex_lock(&img->lock);
+    if (img->is_view && !img->full) {
+        pvb_error err;
+        good = elfview_fill(img->fd, img->file, img->fd_offset, img->elf,
+                            img->elf_len, &err) == 0;
+        if (good && img->check_digest) {
+            struct kcache_stream st;
+            kcache_stream_init(&st);
+            st.want[0] = img->digest[0];
+            st.want[1] = img->digest[1];
+            kcache_stream_add(&st, img->elf, img->elf_len);
+            good = kcache_stream_matches(&st);
+        }
+        img->full = good;
+    }
+    pthread_mutex_unlock(&img->lock);
+    return good;
+}
+
+/* ------------------------------------------------------------ segments */
+
+static int by_offset(const void *a, const void *b)
+{
+    const struct pvb_image_segment *x = *(const struct pvb_image_segment *const *)a;
+    const struct pvb_image_segment *y = *(const struct pvb_image_segment *const *)b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Bytes [from, to) of the ELF read only to be hashed (headers, gaps). */
+static int hash_file_range(const pvb_image *img, struct kcache_stream *st,
+                           uint64_t from, uint64_t to, pvb_error *err)
+{
+    unsigned char buf[16384];
+    while (from < to) {
+        size_t n = to - from < sizeof buf ? (size_t)(to - from) : sizeof buf;
+        int rc = read_file_at(img->fd, img->file, img->fd_offset + from, buf, n, err);
+        if (rc < 0)
+            return rc;
+        kcache_stream_add(st, buf, n);
+        from += n;
+    }
+    return 0;
+}
+
+/*
+ * The entry's digest over the bytes as they now lie in the guest, in the
+ * file's order, with what lies between the segments read again.  -ESTALE
+ * if they differ from what the lookup checked.
+ */
+static int check_loaded(const pvb_image *img, unsigned char *const *dst,
+                        const struct pvb_image_segment **order, pvb_error *err)
+{
+    const struct pvb_image_segment *segs = img->segments;
+    struct kcache_stream st;
+    uint64_t pos = 0;
+    int rc = 0;
+
+    kcache_stream_init(&st);
+    st.want[0] = img->digest[0];
+    st.want[1] = img->digest[1];
+    for (size_t k = 0; k < img->guest.nr_segments && rc == 0; k++) {
+        const struct pvb_image_segment *s = order[k];
+        if (s->filesz == 0)
+            continue;
+        rc = hash_file_range(img, &st, pos, s->offset, err);
+        kcache_stream_add(&st, dst[s - segs], (size_t)s->filesz);
+        pos = s->offset + s->filesz;
+    }
+    if (rc == 0)
+        rc = hash_file_range(img, &st, pos, img->elf_len, err);
+    if (rc == 0 && !kcache_stream_matches(&st)) {
+        unlink(img->file);
+        rc = fail(err, -ESTALE, "%s: cache entry %s changed after it was checked "
+                  "(its digest no longer matches); removed it: build again",
+                  img->name, img->file);
+    }
+    return rc;
+}
+
+/* The file as it was opened, or a clear error: the view describes that one. */
+static int same_file(const pvb_image *img, pvb_error *err)
+{
+    struct stat now;
+    if (fstat(img->fd, &now) < 0)
+        return fail(err, -errno, "%s: cannot stat: %s", img->file, strerror(errno));
+    if (now.st_size != img->st.st_size ||
+        now.st_mtim.tv_sec != img->st.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != img->st.st_mtim.tv_nsec)
+        return fail(err, -ESTALE, "%s: the file changed since the kernel was opened "
+                    "(size 0x%llx, now 0x%llx); open it again", img->file,
+                    (unsigned long long)img->st.st_size,
+                    (unsigned long long)now.st_size);
+    return 0;
+}
+
+int image_copy_segments(const pvb_image *img, unsigned char *const *dst,
+                        pvb_error *err)
+{
+    const struct pvb_guest *g = &img->guest;
+    const struct pvb_image_segment *segs = img->segments;
+    size_t n = g->nr_segments;
+
+    bool direct = img->is_view && !img->full;
+    const struct pvb_image_segment **order = NULL;
+    if (direct) {
+        int rc = same_file(img, err);
+        if (rc < 0)
+            return rc;
+        if (!(order = mem_calloc(n ? n : 1, sizeof *order)))
+            return fail(err, -ENOMEM, "%s: out of memory", img->name);
+        for (size_t i = 0; i < n; i++)
+            order[i] = &segs[i];
+        qsort(order, n, sizeof *order, by_offset);
+        /* A cache entry is hashed in file order: overlapping segments
+         * (never in a kernel) take the whole-view way instead. */
+        uint64_t end = 0;
+        for (size_t k = 0; k < n && img->check_digest; k++) {
+            if (!order[k]->filesz)
+                continue;
+            if (order[k]->offset < end)
+                direct = false;
+            end = order[k]->offset + order[k]->filesz;
+        }
+    }
+    if (!direct) {
+        free(order);
+        if (!make_whole(img))
+            return fail(err, -ESTALE, "%s: %s can no longer be read as it was "
+                        "opened%s", img->name, img->file ? img->file : img->name,
+                        img->check_digest ? " (a cache entry changed after it was "
+                        "checked)" : "");
+        for (size_t i = 0; i < n; i++)
+            memcpy(dst[i], (const char *)img->elf + segs[i].offset, segs[i].filesz);
+        return 0;
+    }
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        const struct pvb_image_segment *s = order[k];
+        rc = read_file_at(img->fd, img->file, img->fd_offset + s->offset,
+                          dst[s - segs], (size_t)s->filesz, err);
+    }
+    if (rc == 0 && img->check_digest)
+        rc = check_loaded(img, dst, order, err);
+    free(order);
+    return rc;
 }
 
 /* The accessors answer NULL (0 bytes) for a NULL image rather than crash. */
@@ -270,14 +555,15 @@ const char *pvb_image_name(const pvb_image *img)
 
 const void *pvb_image_elf(const pvb_image *img, size_t *len)
 {
+    bool good = img && make_whole(img);
     if (len)
-        *len = img ? img->elf_len : 0;
-    return img ? img->elf : NULL;
+        *len = good ? img->elf_len : 0;
+    return good ? img->elf : NULL;
 }
 
 const void *pvb_image_segment_data(const pvb_image *img, size_t i)
 {
-    if (!img || i >= img->guest.nr_segments)
+    if (!img || i >= img->guest.nr_segments || !make_whole(img))
         return NULL;
     return (const char *)img->elf + img->segments[i].offset;
 }

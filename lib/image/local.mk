@@ -5,6 +5,7 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/elf.c %reldir%/elf.h \
 	%reldir%/notes.c %reldir%/notes.h \
 	%reldir%/features.c %reldir%/features.h %reldir%/note_names.c \
-	%reldir%/image.c %reldir%/cache.c %reldir%/cache.h \
+	%reldir%/image.c %reldir%/image.h %reldir%/elfview.c %reldir%/elfview.h \
+	%reldir%/cache.c %reldir%/cache.h \
 	%reldir%/json.c \
 	%reldir%/ramdisk.c %reldir%/ramdisk.h

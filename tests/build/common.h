@@ -52,6 +52,36 @@ static inline int plan_place_build(pvb_host *h, const pvb_image *img, uint32_t d
     return rc;
 }
 
+/* A word of a frame of the domain. */
+static inline uint64_t guest_u64(pvb_host *h, uint32_t domid, xen_pfn_t mfn, size_t off)
+{
+    pvb_error err;
+    uint64_t v = 0;
+    unsigned char *p = h->ops->map(h, domid, HOST_MAP_READ, 1, &mfn, &err);
+    if (p) {
+        memcpy(&v, p + off, sizeof v);
+        h->ops->unmap(h, p, 1);
+    }
+    return v;
+}
+
+/* The frame the P->M list gives for pfn, read through the guest's list. */
+static inline uint64_t guest_p2m_entry(pvb_host *h, const struct pvb_plan *plan,
+                                       const struct pvb_domain *dom, uint64_t pfn)
+{
+    /* Through the guest's own tables: cr3 -> L4 -> L3 -> L2 -> L1 -> list page. */
+    uint64_t va = plan->si.mfn_list + pfn * 8;
+    uint64_t table = dom->build.l4_mfn;
+    for (int level = 3; level >= 0; level--) {
+        unsigned idx = (unsigned)(va >> (12 + 9 * level)) & 511;
+        uint64_t e = guest_u64(h, dom->domid, table, idx * 8);
+        if (!(e & 1))
+            return ~UINT64_C(0);
+        table = (e & UINT64_C(0x000ffffffffff000)) >> 12;
+    }
+    return guest_u64(h, dom->domid, table, (va & 4095));
+}
+
 #include <elf.h>
 #include <xen/elfnote.h>
 

@@ -8,35 +8,6 @@
 #include "common.h"
 #include "plan_copy.h"
 
-static uint64_t read_u64(pvb_host *h, uint32_t domid, xen_pfn_t mfn, size_t off)
-{
-    pvb_error err;
-    uint64_t v = 0;
-    unsigned char *p = h->ops->map(h, domid, HOST_MAP_READ, 1, &mfn, &err);
-    if (p) {
-        memcpy(&v, p + off, sizeof v);
-        h->ops->unmap(h, p, 1);
-    }
-    return v;
-}
-
-/* The frame the P->M list gives for pfn, read through the guest's list. */
-static uint64_t p2m_entry(pvb_host *h, const struct pvb_plan *plan,
-                          struct pvb_domain *dom, uint64_t pfn)
-{
-    /* Through the guest's own tables: cr3 -> L4 -> L3 -> L2 -> L1 -> list page. */
-    uint64_t va = plan->si.mfn_list + pfn * 8;
-    uint64_t table = dom->build.l4_mfn;
-    for (int level = 3; level >= 0; level--) {
-        unsigned idx = (unsigned)(va >> (12 + 9 * level)) & 511;
-        uint64_t e = read_u64(h, dom->domid, table, idx * 8);
-        if (!(e & 1))
-            return ~UINT64_C(0);
-        table = (e & UINT64_C(0x000ffffffffff000)) >> 12;
-    }
-    return read_u64(h, dom->domid, table, (va & 4095));
-}
-
 int main(void)
 {
     const char *kernel = debian_kernel();
@@ -96,7 +67,7 @@ int main(void)
         ok(sim_frame_table_level(h, dom.build.l4_mfn) == 4, "the L4 is pinned");
 
         /* start_info, read through the guest's own tables. */
-        uint64_t si_mfn = p2m_entry(h, &plan, &dom, 0x4a00);
+        uint64_t si_mfn = guest_p2m_entry(h, &plan, &dom, 0x4a00);
         ok(si_mfn != ~UINT64_C(0) && sim_frame_owner(h, si_mfn) == dom.domid,
            "p2m[0x4a00] is a frame of the domain");
         char magic[16] = { 0 };
@@ -119,7 +90,7 @@ int main(void)
             is_u64(si->store_mfn, dom.build.store_mfn, "store_mfn");
             h->ops->unmap(h, p, 1);
         }
-        ok(p2m_entry(h, &plan, &dom, 0xffff) != ~UINT64_C(0),
+        ok(guest_p2m_entry(h, &plan, &dom, 0xffff) != ~UINT64_C(0),
            "the last pfn has a frame in the list");
 
         struct pvb_verify_report rep;

@@ -5,6 +5,12 @@ tests_build_debian_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_build_debian_LDADD = $(TEST_LIBS)
 TESTS += tests/build/debian
 
+check_PROGRAMS += tests/build/direct
+tests_build_direct_SOURCES = %reldir%/direct.c %reldir%/common.h
+tests_build_direct_CPPFLAGS = $(TEST_CPPFLAGS) $(ZLIB_CFLAGS)
+tests_build_direct_LDADD = $(TEST_LIBS) $(ZLIB_LIBS)
+TESTS += tests/build/direct
+
 check_PROGRAMS += tests/build/undo
 tests_build_undo_SOURCES = %reldir%/undo.c %reldir%/common.h tests/proxy_host.h
 tests_build_undo_CPPFLAGS = $(TEST_CPPFLAGS)

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "image/elfview.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/file.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Read first: the ELF header and, in any kernel, the program headers. */
+#define HEAD_BYTES (64u * 1024)
+
+struct range {
+    uint64_t start, end;
+};
+
+/* What the view must hold, built up as the headers are read. */
+struct plan {
+    int fd;
+    const char *name;
+    uint64_t base;
+    unsigned char *view;
+    uint64_t len;
+    struct range *loads;        /* PT_LOAD file bytes: left out */
+    size_t nr_loads, cap_loads;
+    bool whole;                 /* something unusual: read it all */
+    pvb_error *err;
+};
+
+static int add_load(struct plan *p, uint64_t off, uint64_t size)
+{
+    if (off >= p->len || size == 0)
+        return 0;
+    if (size > p->len - off)
+        size = p->len - off;
+    if (p->nr_loads == p->cap_loads) {
+        size_t cap = p->cap_loads ? p->cap_loads * 2 : 16;
+        struct range *r = mem_realloc(p->loads, cap * sizeof *r);
+        if (!r)
+            return fail(p->err, -ENOMEM, "%s: out of memory", p->name);
+        p->loads = r;
+        p->cap_loads = cap;
+    }
+    p->loads[p->nr_loads++] = (struct range){ off, off + size };
+    return 0;
+}
+
+/* Bytes [off, off + size) of the ELF, cut at its end, into the view. */
+static int fetch(struct plan *p, uint64_t off, uint64_t size)
+{
+    if (off >= p->len || size == 0)
+        return 0;
+    if (size > p->len - off)
+        size = p->len - off;
+    return read_file_at(p->fd, p->name, p->base + off, p->view + off,
+                        (size_t)size, p->err);
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const struct range *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Everything outside the PT_LOAD bytes. */
+static int fetch_outside_loads(struct plan *p)
+{
+    qsort(p->loads, p->nr_loads, sizeof *p->loads, by_start);
+    uint64_t pos = 0;
+    for (size_t i = 0; i < p->nr_loads; i++) {
+        const struct range *r = &p->loads[i];
+        if (r->start > pos) {
+            int rc = fetch(p, pos, r->start - pos);
+            if (rc < 0)
+                return rc;
+        }
+        if (r->end > pos)
+            pos = r->end;
+    }
+    return fetch(p, pos, p->len > pos ? p->len - pos : 0);
+}
+
+/* The header fields both classes have, widened. */
+struct hdr {
+    bool is64;
+    uint64_t phoff, shoff;
+    uint64_t phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct sect {
+    uint32_t name, type;
+    uint64_t offset, size, link, info;
+};
+
+static void get_sect(const struct hdr *h, const unsigned char *at, struct sect *s)
+{
+    if (h->is64) {
+        Elf64_Shdr sh;
+        memcpy(&sh, at, sizeof sh);
+        *s = (struct sect){ sh.sh_name, sh.sh_type, sh.sh_offset, sh.sh_size,
+                            sh.sh_link, sh.sh_info };
+    } else {
+        Elf32_Shdr sh;
+        memcpy(&sh, at, sizeof sh);
+        *s = (struct sect){ sh.sh_name, sh.sh_type, sh.sh_offset, sh.sh_size,
+                            sh.sh_link, sh.sh_info };
+    }
+}
+
+/* The number of whole entries of `entsize` at off that lie in the file. */
+static uint64_t entries_in_file(const struct plan *p, uint64_t off,
+                                uint64_t entsize, uint64_t n)
+{
+    if (entsize == 0 || off >= p->len)
+        return 0;
+    uint64_t room = (p->len - off) / entsize;
+    return n < room ? n : room;
+}
+
+static int read_header(struct plan *p, struct hdr *h)
+{
+    const unsigned char *v = p->view;
+    if (p->len < EI_NIDENT || v[EI_DATA] != ELFDATA2LSB ||
+        (v[EI_CLASS] != ELFCLASS32 && v[EI_CLASS] != ELFCLASS64)) {
+        p->whole = true;        /* the reader refuses it; it gets every byte */
+        return 0;
+    }
+    h->is64 = v[EI_CLASS] == ELFCLASS64;
+    if (h->is64 && p->len >= sizeof(Elf64_Ehdr)) {
+        Elf64_Ehdr e;
+        memcpy(&e, v, sizeof e);
+        *h = (struct hdr){ true, e.e_phoff, e.e_shoff, e.e_phentsize, e.e_phnum,
+                           e.e_shentsize, e.e_shnum, e.e_shstrndx };
+    } else if (!h->is64 && p->len >= sizeof(Elf32_Ehdr)) {
+        Elf32_Ehdr e;
+        memcpy(&e, v, sizeof e);
+        *h = (struct hdr){ false, e.e_phoff, e.e_shoff, e.e_phentsize, e.e_phnum,
+                           e.e_shentsize, e.e_shnum, e.e_shstrndx };
+    } else {
+        p->whole = true;
+        return 0;
+    }
+    size_t phsize = h->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+    size_t shsize = h->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+    if ((h->phnum && h->phentsize != phsize) || (h->shoff && h->shentsize != shsize)) {
+        p->whole = true;
+        return 0;
+    }
+    /* Counts past 16 bits live in section 0 (PN_XNUM, SHN_XINDEX). */
+    if (h->shoff && entries_in_file(p, h->shoff, shsize, 1) == 1) {
+        int rc = fetch(p, h->shoff, shsize);
+        if (rc < 0)
+            return rc;
+        struct sect s0;
+        get_sect(h, p->view + h->shoff, &s0);
+        if (h->phnum == PN_XNUM)
+            h->phnum = s0.info;
+        if (h->shnum == 0)
+            h->shnum = s0.size;
+        if (h->shstrndx == SHN_XINDEX)
+            h->shstrndx = s0.link;
+    }
+    if (!h->shoff)
+        h->shnum = 0;
+    h->phnum = entries_in_file(p, h->phoff, phsize, h->phnum);
+    h->shnum = entries_in_file(p, h->shoff, shsize, h->shnum);
+    int rc = fetch(p, h->phoff, h->phnum * phsize);
+    if (rc == 0)
+        rc = fetch(p, h->shoff, h->shnum * shsize);
+    return rc;
+}
+
+static int note_loads(struct plan *p, const struct hdr *h)
+{
+    for (uint64_t i = 0; i < h->phnum; i++) {
+        const unsigned char *at = p->view + h->phoff + i * h->phentsize;
+        uint64_t type, off, size;
+        if (h->is64) {
+            Elf64_Phdr ph;
+            memcpy(&ph, at, sizeof ph);
+            type = ph.p_type, off = ph.p_offset, size = ph.p_filesz;
+        } else {
+            Elf32_Phdr ph;
+            memcpy(&ph, at, sizeof ph);
+            type = ph.p_type, off = ph.p_offset, size = ph.p_filesz;
+        }
+        if (type == PT_LOAD) {
+            int rc = add_load(p, off, size);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* Inside the loads, what the reader still reads: notes and names. */
+static int fetch_inside_loads(struct plan *p, const struct hdr *h)
+{
+    for (uint64_t i = 0; i < h->phnum; i++) {
+        const unsigned char *at = p->view + h->phoff + i * h->phentsize;
+        int rc = 0;
+        if (h->is64) {
+            Elf64_Phdr ph;
+            memcpy(&ph, at, sizeof ph);
+            if (ph.p_type == PT_NOTE)
+                rc = fetch(p, ph.p_offset, ph.p_filesz);
+        } else {
+            Elf32_Phdr ph;
+            memcpy(&ph, at, sizeof ph);
+            if (ph.p_type == PT_NOTE)
+                rc = fetch(p, ph.p_offset, ph.p_filesz);
+        }
+        if (rc < 0)
+            return rc;
+    }
+
+    const unsigned char *shdrs = p->view + h->shoff;
+    struct sect names = { 0 };
+    if (h->shstrndx < h->shnum) {
+        get_sect(h, shdrs + h->shstrndx * h->shentsize, &names);
+        if (names.type != SHT_NOBITS) {
+            int rc = fetch(p, names.offset, names.size);
+            if (rc < 0)
+                return rc;
+        } else {
+            names.size = 0;
+        }
+    }
+    for (uint64_t i = 0; i < h->shnum; i++) {
+        struct sect s;
+        get_sect(h, shdrs + i * h->shentsize, &s);
+        if (s.type == SHT_NOBITS)
+            continue;
+        bool want = s.type == SHT_NOTE;
+        if (!want && names.offset < p->len && s.name < names.size &&
+            s.name < p->len - names.offset) {
+            static const char xen_guest[] = "__xen_guest";
+            const char *n = (const char *)p->view + names.offset + s.name;
+            size_t room = p->len - names.offset - s.name;
+            want = room >= sizeof xen_guest &&
+                   memcmp(n, xen_guest, sizeof xen_guest) == 0;
+        }
+        if (want) {
+            int rc = fetch(p, s.offset, s.size);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int fill_view(struct plan *p)
+{
+    struct hdr h = { 0 };
+    int rc = fetch(p, 0, HEAD_BYTES);
+    if (rc == 0)
+        rc = read_header(p, &h);
+    if (rc == 0 && !p->whole)
+        rc = note_loads(p, &h);
+    if (rc < 0)
+        return rc;
+    if (p->whole)
+        return fetch(p, 0, p->len);
+    if ((rc = fetch_outside_loads(p)) < 0)
+        return rc;
+    return fetch_inside_loads(p, &h);
+}
+
+int elfview_read(int fd, const char *name, uint64_t base, size_t len,
+                 unsigned char **view, pvb_error *err)
+{
+    *view = NULL;
+    if (len == 0)
+        return fail(err, -ENOEXEC, "%s: empty file", name);
+    /* MAP_NORESERVE: a view is mostly pages that are never touched. */
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED)
+        return fail(err, -ENOMEM, "%s: cannot map 0x%zx bytes: %s", name, len,
+                    strerror(errno));
+    struct plan p = { .fd = fd, .name = name, .base = base, .view = m, .len = len,
+                      .err = err };
+    int rc = fill_view(&p);
+    free(p.loads);
+    if (rc < 0) {
+        munmap(m, len);
+        return rc;
+    }
+    *view = m;
+    return 0;
+}
+
+int elfview_fill(int fd, const char *name, uint64_t base, unsigned char *view,
+                 size_t len, pvb_error *err)
+{
+    return read_file_at(fd, name, base, view, len, err);
+}
+
+void elfview_free(unsigned char *view, size_t len)
+{
+    if (view)
+        munmap(view, len);
+}

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A kernel opened from a file (a plain ELF, or a cache entry) is read for
+ * its headers and notes only, and its segments go from the file straight
+ * into the guest's frames at build time.  This proves, on the simulated
+ * host, for a small test kernel and Debian's own:
+ * - the image says exactly what the same bytes opened in memory say;
+ * - the guest's kernel frames hold the very bytes (and zeros to memsz);
+ * - a cache hit builds the same guest;
+ * - a cache entry altered after its lookup (its time put back, so only
+ *   the digest can tell) fails the build with an error naming it, removes
+ *   it, and leaves no frame or mapping; the next open decodes again;
+ * - a plain ELF that grows or shrinks after the open fails the build
+ *   with an error naming it, never SIGBUS;
+ * - the accessors still hand out every byte (the view is made whole).
+ */
+#include "common.h"
+#include "plan_copy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static unsigned hits;
+
+static void grab(void *opaque, enum pvb_log_level level, const char *msg)
+{
+    (void)opaque;
+    if (level == PVB_LOG_INFO && strstr(msg, "the decoded kernel, checked"))
+        hits++;
+    if (level == PVB_LOG_WARNING)
+        diag("warning: %s", msg);
+}
+static const pvb_logger logger = { grab, NULL };
+
+static pvb_image *open_path(const char *path, const char *cache, pvb_error *err)
+{
+    struct pvb_image_opts o = { .version = PVB_IMAGE_OPTS_VERSION, .log = &logger,
+                                .cache_dir = cache };
+    pvb_image *img = NULL;
+    if (pvb_image_open_file(path, &o, &img, err) < 0)
+        return NULL;
+    return img;
+}
+
+static bool write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    bool good = f && fwrite(data, 1, len, f) == len;
+    return (f && fclose(f) == 0) && good;
+}
+
+static bool write_gz(const char *path, const void *data, size_t len)
+{
+    gzFile f = gzopen(path, "wb9");
+    bool good = f && gzwrite(f, data, (unsigned)len) == (int)len;
+    return (f && gzclose(f) == Z_OK) && good;
+}
+
+/* The facts two images give, pointers aside. */
+static bool same_guest(const pvb_image *a, const pvb_image *b)
+{
+    struct pvb_guest ga = *pvb_image_guest(a), gb = *pvb_image_guest(b);
+    if (ga.nr_segments != gb.nr_segments ||
+        memcmp(ga.segments, gb.segments, ga.nr_segments * sizeof *ga.segments) != 0)
+        return false;
+    ga.segments = gb.segments = NULL;
+    /* Where the ELF came from may differ (file or container): */
+    ga.format = gb.format;
+    ga.compression = gb.compression;
+    ga.file_size = gb.file_size;
+    ga.payload_size = gb.payload_size;
+    ga.bzimage_version = gb.bzimage_version;
+    return memcmp(&ga, &gb, sizeof ga) == 0;
+}
+
+/* The kernel's frames, found through the guest's own P->M list. */
+static bool kernel_frames_match(pvb_host *h, const struct pvb_plan *plan,
+                                const struct pvb_domain *dom, const pvb_image *ref,
+                                char *why, size_t len)
+{
+    const struct pvb_guest *g = pvb_image_guest(ref);
+    const struct pvb_plan_segment *ks = pvb_plan_segment(plan, PVB_SEG_KERNEL);
+    uint64_t base = plan->virt_base + ks->pfn * PVB_PAGE_SIZE;
+    pvb_error err;
+    xen_pfn_t *mfns = calloc(ks->pages, sizeof *mfns);
+    for (uint64_t i = 0; mfns && i < ks->pages; i++)
+        mfns[i] = guest_p2m_entry(h, plan, dom, ks->pfn + i);
+    if (!mfns) {
+        snprintf(why, len, "out of memory");
+        return false;
+    }
+    const unsigned char *p = h->ops->map(h, dom->domid, HOST_MAP_READ, ks->pages, mfns, &err);
+    free(mfns);
+    if (!p) {
+        snprintf(why, len, "cannot map the kernel: %.120s", err.msg);
+        return false;
+    }
+    bool good = true;
+    for (size_t i = 0; i < g->nr_segments && good; i++) {
+        const struct pvb_image_segment *s = &g->segments[i];
+        const unsigned char *d = p + (s->vaddr - base);
+        if (memcmp(d, pvb_image_segment_data(ref, i), s->filesz) != 0) {
+            snprintf(why, len, "segment %zu: bytes differ", i);
+            good = false;
+        }
+        for (uint64_t k = s->filesz; k < s->memsz && good; k++)
+            if (d[k]) {
+                snprintf(why, len, "segment %zu: byte 0x%llx past filesz not zero", i,
+                         (unsigned long long)k);
+                good = false;
+            }
+    }
+    h->ops->unmap(h, (void *)p, ks->pages);
+    if (good)
+        snprintf(why, len, "%zu segments", g->nr_segments);
+    return good;
+}
+
+/* Build img on a fresh sim host; compare its kernel frames with ref's. */
+static void build_and_compare(const char *what, const pvb_image *img, const pvb_image *ref)
+{
+    pvb_host *h = NULL;
+    pvb_error err = { 0 };
+    struct pvb_config cfg;
+    struct pvb_plan plan;
+    struct pvb_domain dom = { 0 };
+    char why[256] = "";
+
+    pvb_config_init(&cfg);
+    cfg.memory_mib = 256;
+    int rc = pvb_host_sim_open(NULL, &h, &err);
+    if (rc == 0)
+        rc = test_domain_create(h, &cfg, img, NULL, &plan, NULL, &dom, &err);
+    if (!ok(rc == 0, "%s: builds on sim", what))
+        diag("%s", err.msg);
+    if (rc == 0) {
+        ok(kernel_frames_match(h, &plan, &dom, ref, why, sizeof why),
+           "%s: the guest's kernel frames hold the ELF's bytes, zeros to memsz (%s)",
+           what, why);
+        pvb_domain_destroy(h, dom.domid, &err);
+    }
+    pvb_host_close(h);
+    pvb_config_free(&cfg);
+}
+
+/* A build that must fail with `word` in its error, leaving nothing. */
+static void build_fails(const char *what, const pvb_image *img, const char *word,
+                        const char *name)
+{
+    pvb_host *h = NULL;
+    pvb_error err = { 0 };
+    struct pvb_config cfg;
+    struct pvb_plan plan;
+    struct pvb_domain dom = { 0 };
+
+    pvb_config_init(&cfg);
+    cfg.memory_mib = 256;
+    if (pvb_host_sim_open(NULL, &h, &err) < 0) {
+        ok(0, "%s: sim host: %s", what, err.msg);
+        return;
+    }
+    uint64_t frames = sim_frames_in_use(h);
+    int rc = test_domain_create(h, &cfg, img, NULL, &plan, NULL, &dom, &err);
+    ok(rc < 0 && strstr(err.msg, word) && strstr(err.msg, name) && !strchr(err.msg, '\n'),
+       "%s: the build fails, one line naming the file: %s", what, err.msg);
+    ok(sim_live_domains(h) == 0 && sim_live_views(h) == 0 &&
+       sim_frames_in_use(h) == frames,
+       "%s: no domain, mapping or frame left", what);
+    pvb_host_close(h);
+    pvb_config_free(&cfg);
+}
+
+/* Change the byte at off, keeping the file's times (only a digest can see it). */
+static bool poke_keep_time(const char *path, off_t off)
+{
+    struct stat st;
+    unsigned char c;
+    int fd = open(path, O_RDWR);
+    bool good = fd >= 0 && fstat(fd, &st) == 0 && pread(fd, &c, 1, off) == 1;
+    c ^= 0xa5;
+    good = good && pwrite(fd, &c, 1, off) == 1;
+    struct timespec t[2] = { st.st_atim, st.st_mtim };
+    good = good && futimens(fd, t) == 0;
+    if (fd >= 0)
+        close(fd);
+    return good;
+}
+
+static bool cache_entry(const char *dir, char *out, size_t len)
+{
+    char cmd[2200];
+    snprintf(cmd, sizeof cmd, "ls %s/*.elf 2>/dev/null", dir);
+    FILE *p = popen(cmd, "r");
+    bool good = p && fgets(out, (int)len, p);
+    if (p)
+        pclose(p);
+    if (good)
+        out[strcspn(out, "\n")] = 0;
+    return good;
+}
+
+static void check_kernel(const char *label, const void *elf, size_t elf_len,
+                         const char *dir)
+{
+    char raw[2048], gz[2048], cache[2048], entry[2200];
+    pvb_error err = { 0 };
+    snprintf(raw, sizeof raw, "%s/%s.elf", dir, label);
+    snprintf(gz, sizeof gz, "%s/%s.gz", dir, label);
+    snprintf(cache, sizeof cache, "%s/%s-cache", dir, label);
+
+    pvb_image *ref = NULL;
+    if (!ok(pvb_image_open_mem(label, elf, elf_len, NULL, &ref, &err) == 0,
+            "%s: opens from memory (0x%zx bytes)", label, elf_len)) {
+        diag("%s", err.msg);
+        return;
+    }
+    if (!ok(write_file(raw, elf, elf_len) && write_gz(gz, elf, elf_len),
+            "%s: written as a plain ELF and gzipped", label))
+        goto out;
+
+    /* A plain ELF file. */
+    pvb_image *img = open_path(raw, NULL, &err);
+    if (ok(img != NULL, "%s: plain ELF opens from its file", label)) {
+        ok(same_guest(img, ref), "%s: the file gives the facts memory gives "
+           "(notes, entry, %zu segments)", label, pvb_image_guest(ref)->nr_segments);
+        build_and_compare(label, img, ref);
+        /* The accessors make the view whole; a build after them still works. */
+        size_t len = 0;
+        const void *e = pvb_image_elf(img, &len);
+        ok(e && len == elf_len && memcmp(e, elf, len) == 0,
+           "%s: pvb_image_elf hands out every byte of the file", label);
+        build_and_compare("after the accessors", img, ref);
+        pvb_image_close(img);
+    } else {
+        diag("%s", err.msg);
+    }
+
+    /* The file grows, or is cut short, between open and build. */
+    img = open_path(raw, NULL, &err);
+    FILE *f = fopen(raw, "ab");
+    if (f) {
+        fputs("more", f);
+        fclose(f);
+    }
+    if (img)
+        build_fails("plain ELF grown after the open", img, "changed since", raw);
+    pvb_image_close(img);
+    write_file(raw, elf, elf_len);
+    img = open_path(raw, NULL, &err);
+    if (img && truncate(raw, 100) == 0)
+        build_fails("plain ELF cut to 100 bytes after the open", img, "changed since", raw);
+    pvb_image_close(img);
+
+    /* A cache entry: miss, then a hit that builds the same guest. */
+    hits = 0;
+    img = open_path(gz, cache, &err);
+    pvb_image_close(img);
+    img = open_path(gz, cache, &err);
+    if (ok(img && hits == 1 && cache_entry(cache, entry, sizeof entry),
+           "%s: the second open hits the cache", label)) {
+        ok(same_guest(img, ref), "%s: the hit gives the facts memory gives", label);
+        build_and_compare("from the cache", img, ref);
+    }
+    pvb_image_close(img);
+
+    /* Altered after the lookup, its time put back: only the digest tells. */
+    img = open_path(gz, cache, &err);
+    const struct pvb_image_segment *s0 = &pvb_image_guest(ref)->segments[0];
+    off_t mid = (off_t)(4096 + s0->offset + s0->filesz / 2);
+    if (img && poke_keep_time(entry, mid)) {
+        build_fails("cache entry altered after its lookup", img,
+                    "changed after it was checked", entry);
+        ok(access(entry, F_OK) != 0, "%s: the altered entry was removed", label);
+    }
+    pvb_image_close(img);
+    hits = 0;
+    img = open_path(gz, cache, &err);
+    ok(img && hits == 0 && same_guest(img, ref), "%s: the next open decodes again", label);
+    pvb_image_close(img);
+
+    /* The accessors check the digest too. */
+    img = open_path(gz, cache, &err);
+    if (img && cache_entry(cache, entry, sizeof entry) && poke_keep_time(entry, mid))
+        ok(pvb_image_elf(img, NULL) == NULL && pvb_image_segment_data(img, 0) == NULL,
+           "%s: an entry altered after its lookup: the accessors give NULL", label);
+    pvb_image_close(img);
+out:
+    pvb_image_close(ref);
+}
+
+int main(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[1024], rm[1100];
+    snprintf(dir, sizeof dir, "%s/pvb-direct-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        printf("Bail out! mkdtemp %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    pvb_image *t = make_test_kernel(&(struct test_kernel){ .init_p2m = true,
+        .init_p2m_addr = UINT64_C(0x8000000000), .text_bytes = 0x23456 });
+    size_t len = 0;
+    const void *elf = t ? pvb_image_elf(t, &len) : NULL;
+    if (ok(elf != NULL, "the test kernel"))
+        check_kernel("test-kernel", elf, len, dir);
+    pvb_image_close(t);
+
+    const char *kernel = debian_kernel();
+    if (kernel) {
+        pvb_error err;
+        pvb_image *d = NULL;
+        if (ok(pvb_image_open_file(kernel, NULL, &d, &err) == 0, "open %s", kernel)) {
+            elf = pvb_image_elf(d, &len);
+            check_kernel("debian", elf, len, dir);
+        } else {
+            diag("%s", err.msg);
+        }
+        pvb_image_close(d);
+    } else {
+        diag("no Debian kernel here: the test kernel only");
+    }
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    if (system(rm) != 0)
+        diag("could not remove %s", dir);
+    return done_testing();
+}
