@@ -342,30 +342,18 @@ int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
     int rc = open_regular_file(path, lim.max_output, &fd, &size, err);
     if (rc < 0)
         return rc;
-    if (size > SIZE_MAX - 1) {
-        close(fd);
-        return fail(err, -EFBIG, "%s: file size 0x%llx does not fit in memory",
-                    path, (unsigned long long)size);
-    }
     if (size >= sizeof magic &&
         (rc = read_file_at(fd, path, 0, magic, sizeof magic, err)) == 0 &&
         is_elf(magic, sizeof magic))
         return open_elf_file(path, fd, size, opts, &ph, out, err);
 
     /* Anything else is decoded (or refused) from its bytes in memory. */
-    unsigned char *data = rc < 0 ? NULL : mem_malloc(size ? (size_t)size : 1);
-    if (rc == 0 && !data)
-        rc = fail(err, -ENOMEM, "%s: cannot allocate 0x%llx bytes", path,
-                  (unsigned long long)size);
-    if (rc == 0) {
-        mem_prefault(data, (size_t)size);
-        rc = read_file_at(fd, path, 0, data, (size_t)size, err);
-    }
+    void *data = NULL;
+    if (rc == 0)
+        rc = read_open_file(fd, path, size, &data, err);
     close(fd);
-    if (rc < 0) {
-        free(data);
+    if (rc < 0)
         return rc;
-    }
     phase_end(&ph, "read");
     rc = image_open(path, data, (size_t)size, true, opts, &ph, out, err);
     /* Whatever the image did not keep is freed here. */

@@ -97,6 +97,26 @@ void mem_prefault(void *buf, size_t len)
 #endif
 }
 
+int read_open_file(int fd, const char *path, uint64_t size, void **data,
+                   pvb_error *err)
+{
+    if (size > SIZE_MAX - 1)
+        return fail(err, -EFBIG, "%s: file size 0x%llx does not fit in memory",
+                    path, (unsigned long long)size);
+    unsigned char *buf = mem_malloc(size ? (size_t)size : 1);
+    if (!buf)
+        return fail(err, -ENOMEM, "%s: cannot allocate 0x%llx bytes", path,
+                    (unsigned long long)size);
+    mem_prefault(buf, (size_t)size);
+    int rc = read_file_at(fd, path, 0, buf, (size_t)size, err);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    *data = buf;
+    return 0;
+}
+
 int read_whole_file(const char *path, uint64_t max_size, void **data,
                     size_t *len, pvb_error *err)
 {
@@ -105,25 +125,9 @@ int read_whole_file(const char *path, uint64_t max_size, void **data,
     int rc = open_regular_file(path, max_size, &fd, &size, err);
     if (rc < 0)
         return rc;
-    if (size > SIZE_MAX - 1) {
-        close(fd);
-        return fail(err, -EFBIG, "%s: file size 0x%llx does not fit in memory",
-                    path, (unsigned long long)size);
-    }
-    unsigned char *buf = mem_malloc(size ? (size_t)size : 1);
-    if (!buf) {
-        close(fd);
-        return fail(err, -ENOMEM, "%s: cannot allocate 0x%llx bytes", path,
-                    (unsigned long long)size);
-    }
-    mem_prefault(buf, (size_t)size);
-    rc = read_file_at(fd, path, 0, buf, (size_t)size, err);
+    rc = read_open_file(fd, path, size, data, err);
     close(fd);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    *data = buf;
-    *len = (size_t)size;
-    return 0;
+    if (rc == 0)
+        *len = (size_t)size;
+    return rc;
 }

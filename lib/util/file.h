@@ -21,6 +21,10 @@ int open_regular_file(const char *path, uint64_t max_size, int *fd,
 int read_file_at(int fd, const char *path, uint64_t offset, void *buf,
                  size_t len, pvb_error *err);
 
+/* All `size` bytes of the open file fd into a new malloc'd buffer. */
+int read_open_file(int fd, const char *path, uint64_t size, void **data,
+                   pvb_error *err);
+
 /*
  * Read all of `path` into a new malloc'd buffer.  Anything but a regular
  * file, and files larger than `max_size`, are refused before anything is
