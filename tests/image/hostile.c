@@ -52,6 +52,7 @@ struct outcome {
     bool rd_decompressed;
     unsigned nwarn, nwarn_named;
     char log[LOG_MAX];
+    char warnings[LOG_MAX];        /* the warnings alone */
 };
 
 struct result {
@@ -70,9 +71,11 @@ static void collect(void *opaque, enum pvb_log_level level, const char *msg)
     struct outcome *o = opaque;
     size_t used = strlen(o->log);
     if (level == PVB_LOG_WARNING) {
+        size_t w = strlen(o->warnings);
         o->nwarn++;
         if (strstr(msg, child_name))
             o->nwarn_named++;
+        snprintf(o->warnings + w, LOG_MAX - w, "%s%s", w ? " | " : "", msg);
     }
     /* One line, so that it can be shown as a TAP diagnostic. */
     snprintf(o->log + used, LOG_MAX - used, "%s[%d] %s", used ? " | " : "",
@@ -176,7 +179,7 @@ static void dump_input(const struct req *q)
     }
 }
 
-static void run(const struct req *q, struct result *r)
+static void run_one(const struct req *q, struct result *r)
 {
     int fd[2];
     dump_input(q);
@@ -222,6 +225,83 @@ static void run(const struct req *q, struct result *r)
     }
     r->maxrss_kb = ru.ru_maxrss;
     r->ran = got == sizeof r->o && WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0;
+}
+
+/*
+ * Every ELF given in memory is also opened from a file, where the image is
+ * a view holding only the bytes the ELF reader looks at (lib/image/
+ * elfview.c): the outcome must be the same, down to the error, the
+ * warnings and each segment's bytes, with the path in place of the name.
+ */
+static unsigned diff_cases, diff_failed;
+static char tmpdir[] = "/tmp/pvb-hostile-XXXXXX";
+
+/* s with each `from` replaced by `to`, into out. */
+static void replace_all(const char *s, const char *from, const char *to,
+                        char *out, size_t len)
+{
+    size_t fl = strlen(from), used = 0;
+    out[0] = 0;
+    while (*s && used + 1 < len) {
+        if (fl && strncmp(s, from, fl) == 0) {
+            used += (size_t)snprintf(out + used, len - used, "%s", to);
+            s += fl;
+        } else {
+            out[used++] = *s++;
+            out[used] = 0;
+        }
+        if (used >= len)
+            break;
+    }
+}
+
+static bool same_outcome(const struct outcome *m, const struct outcome *f,
+                         const char *name, const char *path, char *why, size_t len)
+{
+    static char msg[sizeof f->err.msg + 512], log[LOG_MAX + 4096];
+    replace_all(f->err.msg, path, name, msg, sizeof msg);
+    replace_all(f->warnings, path, name, log, sizeof log);
+    struct pvb_guest gm = m->g, gf = f->g;
+    const char *d = m->rc != f->rc ? "rc"
+                    : strcmp(m->err.msg, msg) ? "error"
+                    : memcmp(&gm, &gf, sizeof gm) ? "guest"
+                    : memcmp(m->seg, f->seg, sizeof m->seg) ? "segments"
+                    : m->elf_len != f->elf_len || m->elf_same != f->elf_same ? "ELF bytes"
+                    : m->seg_same != f->seg_same ? "segment bytes"
+                    : m->nwarn != f->nwarn || strcmp(m->warnings, log) ? "warnings"
+                    : NULL;
+    if (d)
+        snprintf(why, len, "%s differs (memory rc %d \"%.200s\", file rc %d \"%.200s\")",
+                 d, m->rc, m->err.msg, f->rc, msg);
+    return !d;
+}
+
+static void run(const struct req *q, struct result *r)
+{
+    run_one(q, r);
+    if (q->op != OP_MEM || q->in->len < 4 || memcmp(q->in->data, ELFMAG, SELFMAG) != 0)
+        return;
+    char path[sizeof tmpdir + 64], why[1024];
+    snprintf(path, sizeof path, "%s/diff-%u.elf", tmpdir, diff_cases);
+    FILE *fp = fopen(path, "wb");
+    bool wrote = fp && fwrite(q->in->data, 1, q->in->len, fp) == q->in->len;
+    if (fp && fclose(fp) != 0)
+        wrote = false;
+    static struct result fr;
+    struct req fq = *q;
+    fq.op = OP_FILE;
+    fq.name = path;
+    if (wrote)
+        run_one(&fq, &fr);
+    diff_cases++;
+    if (!wrote || !r->ran || !fr.ran ||
+        !same_outcome(&r->o, &fr.o, q->name, path, why, sizeof why)) {
+        diff_failed++;
+        diag("%s: opened from a file: %s", q->name,
+             !wrote ? "cannot write it" : !fr.ran ? "the child failed" :
+             !r->ran ? "(the memory case failed)" : why);
+    }
+    unlink(path);
 }
 
 /* ----------------------------------------------------------- assertions */
@@ -429,7 +509,6 @@ static struct buf copy(const struct buf *b) { return buf_dup(b->data, b->len); }
 
 static const struct bzimage_opts bz_default = { 3, 0x020f, 0x200, 0x100 };
 
-static char tmpdir[] = "/tmp/pvb-hostile-XXXXXX";
 static pid_t parent;
 
 static void cleanup(void)
@@ -968,6 +1047,9 @@ int main(void)
     }
 
     diag("%u cases, %u failed", cases_run, cases_failed);
+    ok(diff_cases >= 20 && diff_failed == 0, "each of the %u ELF inputs opened from a "
+       "file gives what it gives in memory (rc, error, warnings, guest, bytes): %u "
+       "differ", diff_cases, diff_failed);
 
     buf_free(&bzbomb.b);
     buf_free(&bomb);
