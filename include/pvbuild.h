@@ -243,7 +243,7 @@ typedef struct pvb_image pvb_image;
  * The decompressed-kernel cache.  A compressed kernel (bzImage payload or
  * whole file) decoded once is kept in `cache_dir` under a hash of the
  * file's bytes, the limits and the entry format, and read back from
- * there (mapped, its own digest checked) instead of decoded again.  A bad
+ * there (its digests checked as it is read) instead of decoded again.  A bad
  * entry (truncated, altered, another version) is ignored with a warning
  * and replaced; a directory that cannot be written, or that others than
  * its owner may write, is a warning, never a failure.  The directory is
@@ -267,7 +267,8 @@ struct pvb_image_opts {
 /*
  * A plain ELF (or a cache hit) is read for its headers and notes only; the
  * image keeps the file open and pvb_build reads the segments from it into
- * the guest (-ESTALE if the file changed since).
+ * the guest (-ESTALE if a plain ELF file changed since; a cache entry
+ * whose bytes prove bad is decoded again, with a warning).
  */
 int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
                         pvb_image **out, pvb_error *err);
@@ -281,7 +282,7 @@ void pvb_image_close(pvb_image *img);
 const struct pvb_guest *pvb_image_guest(const pvb_image *img);
 const char *pvb_image_name(const pvb_image *img);
 /* The whole (decompressed) ELF; from a file, read on the first call (NULL
- * if the file changed since the open). */
+ * if a plain ELF file changed since the open). */
 const void *pvb_image_elf(const pvb_image *img, size_t *len);
 /* The file bytes of segment i (filesz of them); NULL as pvb_image_elf. */
 const void *pvb_image_segment_data(const pvb_image *img, size_t i);

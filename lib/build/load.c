@@ -57,7 +57,7 @@ int load_kernel(struct build *b, const pvb_image *img, pvb_error *err)
     }
     /* Straight from the kernel's file when it is one: one copy, not two. */
     if (rc == 0)
-        rc = image_copy_segments(img, dst, err);
+        rc = image_copy_segments(img, dst, b->log, err);
     for (size_t i = 0; i < g->nr_segments && rc == 0; i++) {
         const struct pvb_image_segment *s = &g->segments[i];
         memset(dst[i] + s->filesz, 0, s->memsz - s->filesz);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "image/cache.h"
+#include "image/elfview.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -16,7 +17,7 @@
 #include <unistd.h>
 
 /* Bump when the entry layout or what the key covers changes. */
-#define ENTRY_VERSION 1
+#define ENTRY_VERSION 2
 #define ENTRY_MAGIC "PVBKCACH"
 /* The ELF starts on a page of its own, so the mapping hands it out aligned. */
 #define ENTRY_DATA_OFFSET 4096
@@ -32,7 +33,8 @@ struct entry_header {
     uint64_t input_size;
     uint64_t max_output, max_decoder_mem;
     uint64_t elf_size;
-    uint64_t elf_digest[2];
+    uint64_t elf_digest[2];      /* all of the ELF */
+    uint64_t view_digest[2];     /* what a view of it reads (elfview.h) */
     uint64_t payload_size;
     uint32_t format, compression;
     uint32_t bzimage_version;
@@ -242,57 +244,18 @@ void kcache_stream_add(struct kcache_stream *st, const void *data, size_t len)
     memcpy(st->v, k.v, sizeof k.v);
 }
 
+void kcache_stream_digest(struct kcache_stream *st, uint64_t out[2])
+{
+    struct khash k;
+    memcpy(k.v, st->v, sizeof k.v);
+    khash_final(&k, st->tail, (size_t)st->total, out);
+}
+
 bool kcache_stream_matches(struct kcache_stream *st)
 {
     uint64_t d[2];
-    struct khash k;
-    memcpy(k.v, st->v, sizeof k.v);
-    khash_final(&k, st->tail, (size_t)st->total, d);
+    kcache_stream_digest(st, d);
     return d[0] == st->want[0] && d[1] == st->want[1];
-}
-
-/* Bytes read and hashed at a time, into one buffer used over and over:
- * a fresh buffer the size of the entry would cost a page fault per page
- * (in a PV dom0, each a trip through Xen). */
-#define READ_CHUNK (1u << 20)
-
-/*
- * The entry's ELF read through and its digest checked; the bytes are not
- * kept: the image reads what it needs again from the open file.  read(),
- * not mmap(), because a mapped file that someone truncates kills the
- * reader with SIGBUS; a read that comes up short is only a refused entry.
- * Why it is refused, or NULL.
- */
-static const char *check_body(int fd, const struct entry_header *h,
-                              const char **errstr)
-{
-    uint64_t len = h->elf_size, got = 0;
-    unsigned char *buf = mem_malloc(READ_CHUNK);
-    struct kcache_stream st;
-
-    if (!buf)
-        return "no memory to read it";
-    kcache_stream_init(&st);
-    st.want[0] = h->elf_digest[0];
-    st.want[1] = h->elf_digest[1];
-    while (got < len) {
-        size_t want = len - got < READ_CHUNK ? (size_t)(len - got) : READ_CHUNK;
-        ssize_t n = pread(fd, buf, want, (off_t)(ENTRY_DATA_OFFSET + got));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            free(buf);
-            if (n < 0) {
-                *errstr = strerror(errno);
-                return NULL;
-            }
-            return "truncated while being read";
-        }
-        kcache_stream_add(&st, buf, (size_t)n);
-        got += (uint64_t)n;
-    }
-    free(buf);
-    return kcache_stream_matches(&st) ? NULL : "its contents' digest does not match";
 }
 
 int kcache_lookup(struct kcache *c, const void *in, size_t len,
@@ -328,17 +291,15 @@ int kcache_lookup(struct kcache *c, const void *in, size_t len,
     }
     struct stat st;
     struct entry_header h;
-    const char *why = NULL, *errstr = NULL;
+    const char *why = NULL;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
         why = "not a regular file";
     else if ((uint64_t)st.st_size < ENTRY_DATA_OFFSET)
         why = "shorter than its header";
     else if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
         why = "its header cannot be read";
-    else if (!(why = header_check(c, &h, (uint64_t)st.st_size, len, lim)))
-        why = check_body(fd, &h, &errstr);
-    if (errstr)
-        why = errstr;
+    else
+        why = header_check(c, &h, (uint64_t)st.st_size, len, lim);
     if (!why)
         futimens(fd, NULL);   /* eviction takes the least recently used */
     if (why) {
@@ -352,11 +313,12 @@ int kcache_lookup(struct kcache *c, const void *in, size_t len,
     hit->elf_len = (size_t)h.elf_size;
     hit->digest[0] = h.elf_digest[0];
     hit->digest[1] = h.elf_digest[1];
+    hit->view_digest[0] = h.view_digest[0];
+    hit->view_digest[1] = h.view_digest[1];
     hit->box.format = h.format;
     hit->box.compression = h.compression;
     hit->box.payload_size = h.payload_size;
     hit->box.bzimage_version = (uint16_t)h.bzimage_version;
-    log_info(c->log, "cache: %s: the decoded kernel, checked", c->path);
     return 1;
 }
 
@@ -486,6 +448,11 @@ void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
     h.payload_size = box->payload_size;
     h.bzimage_version = box->bzimage_version;
     kcache_hash(elf, elf_len, P2, h.elf_digest);
+    pvb_error verr;
+    if (elfview_digest(elf, elf_len, h.view_digest, &verr) < 0) {
+        log_warn(c->log, "cache: %s; the kernel is not cached", verr.msg);
+        return;
+    }
     h.input_size = c->input_size;
     h.max_output = c->max_output;
     h.max_decoder_mem = c->max_decoder_mem;

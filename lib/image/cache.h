@@ -5,11 +5,13 @@
  * and the entry format's version.  An entry is one file: a header (what
  * the container said, the key again, the ELF's size and digest) and the
  * ELF bytes.  Entries are written whole under a temporary name and
- * renamed, and checked in full on every lookup (read(), never mapped: see
- * check_body): an entry that is truncated, altered or stale is ignored
- * with a warning, and decoded again.  A hit hands out the open entry, and
- * the build reads the kernel's segments from it into the guest, checking
- * the digest once more on the way (kcache_stream).
+ * renamed.  A lookup checks the header (its own digest, the key, the
+ * sizes); the image then checks what it reads of the ELF's headers and
+ * notes against the entry's view digest, and the build checks the
+ * segments it reads into the guest against the digest of the whole ELF.
+ * An entry that fails any of these is ignored with a warning, the kernel
+ * is decoded again and the entry written anew.  Reading the whole entry
+ * at the lookup cost 0.24 s of a 1.4 s create in a PV dom0 under QEMU.
  */
 #ifndef PVB_IMAGE_CACHE_H
 #define PVB_IMAGE_CACHE_H
@@ -37,12 +39,13 @@ struct kcache_container {
     uint16_t bzimage_version;
 };
 
-/* A hit: the entry, open (the caller closes fd), its ELF checked. */
+/* A hit: the entry, open (the caller closes fd), its header checked. */
 struct kcache_hit {
     int fd;
     uint64_t offset;           /* where the ELF starts in the entry */
     size_t elf_len;
     uint64_t digest[2];        /* of the ELF's bytes */
+    uint64_t view_digest[2];   /* of what a view of them reads */
     struct kcache_container box;
 };
 
@@ -71,6 +74,7 @@ struct kcache_stream {
 };
 void kcache_stream_init(struct kcache_stream *st);
 void kcache_stream_add(struct kcache_stream *st, const void *data, size_t len);
+void kcache_stream_digest(struct kcache_stream *st, uint64_t out[2]);
 bool kcache_stream_matches(struct kcache_stream *st);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "image/elfview.h"
+#include "image/cache.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -20,9 +21,9 @@ struct range {
 
 /* What the view must hold, built up as the headers are read. */
 struct plan {
-    int fd;
+    const struct elfview_src *src;
     const char *name;
-    uint64_t base;
+    struct kcache_stream digest;   /* of each piece read, with its place */
     unsigned char *view;
     uint64_t len;
     struct range *loads;        /* PT_LOAD file bytes: left out */
@@ -56,8 +57,18 @@ static int fetch(struct plan *p, uint64_t off, uint64_t size)
         return 0;
     if (size > p->len - off)
         size = p->len - off;
-    return read_file_at(p->fd, p->name, p->base + off, p->view + off,
-                        (size_t)size, p->err);
+    if (p->src->mem) {
+        memcpy(p->view + off, p->src->mem + off, (size_t)size);
+    } else {
+        int rc = read_file_at(p->src->fd, p->name, p->src->base + off,
+                              p->view + off, (size_t)size, p->err);
+        if (rc < 0)
+            return rc;
+    }
+    uint64_t where[2] = { off, size };
+    kcache_stream_add(&p->digest, where, sizeof where);
+    kcache_stream_add(&p->digest, p->view + off, (size_t)size);
+    return 0;
 }
 
 static int by_start(const void *a, const void *b)
@@ -270,8 +281,8 @@ static int fill_view(struct plan *p)
     return fetch_inside_loads(p, &h);
 }
 
-int elfview_read(int fd, const char *name, uint64_t base, size_t len,
-                 unsigned char **view, pvb_error *err)
+int elfview_read(const struct elfview_src *src, const char *name, size_t len,
+                 unsigned char **view, uint64_t digest[2], pvb_error *err)
 {
     *view = NULL;
     if (len == 0)
@@ -282,16 +293,27 @@ int elfview_read(int fd, const char *name, uint64_t base, size_t len,
     if (m == MAP_FAILED)
         return fail(err, -ENOMEM, "%s: cannot map 0x%zx bytes: %s", name, len,
                     strerror(errno));
-    struct plan p = { .fd = fd, .name = name, .base = base, .view = m, .len = len,
-                      .err = err };
+    struct plan p = { .src = src, .name = name, .view = m, .len = len, .err = err };
+    kcache_stream_init(&p.digest);
     int rc = fill_view(&p);
     free(p.loads);
     if (rc < 0) {
         munmap(m, len);
         return rc;
     }
+    kcache_stream_digest(&p.digest, digest);
     *view = m;
     return 0;
+}
+
+int elfview_digest(const void *mem, size_t len, uint64_t digest[2], pvb_error *err)
+{
+    struct elfview_src src = { .fd = -1, .mem = mem };
+    unsigned char *view;
+    int rc = elfview_read(&src, "ELF", len, &view, digest, err);
+    if (rc == 0)
+        elfview_free(view, len);
+    return rc;
 }
 
 int elfview_fill(int fd, const char *name, uint64_t base, unsigned char *view,

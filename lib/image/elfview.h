@@ -18,12 +18,24 @@
 #include <stdint.h>
 #include "pvbuild.h"
 
+/* Where the ELF's bytes are: an open file (at base), or memory. */
+struct elfview_src {
+    int fd;
+    uint64_t base;
+    const unsigned char *mem;   /* non-NULL: read from here instead */
+};
+
 /*
- * The view of the len-byte ELF at offset base of fd, in a new mapping
- * (*view, freed with elfview_free).  Errors name `name`.
+ * The view of the len-byte ELF at src, in a new mapping (*view, freed with
+ * elfview_free), and the digest of what was read for it (the cache keeps
+ * it, so that a hit is checked without reading the segments).  Errors
+ * name `name`.
  */
-int elfview_read(int fd, const char *name, uint64_t base, size_t len,
-                 unsigned char **view, pvb_error *err);
+int elfview_read(const struct elfview_src *src, const char *name, size_t len,
+                 unsigned char **view, uint64_t digest[2], pvb_error *err);
+
+/* The digest elfview_read gives for the len-byte ELF at mem. */
+int elfview_digest(const void *mem, size_t len, uint64_t digest[2], pvb_error *err);
 
 /* The rest of the ELF into the view: afterwards it is the whole file. */
 int elfview_fill(int fd, const char *name, uint64_t base, unsigned char *view,

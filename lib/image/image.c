@@ -6,7 +6,7 @@
 #include "image/bzimage.h"
 #include "image/cache.h"
 #include "image/elfview.h"
-#include "image/image.h"
+#include "image/image_impl.h"
 #include "util/alloc.h"
 #include "image/decompress.h"
 #include "image/elf.h"
@@ -22,29 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-struct pvb_image {
-    char *name;
-    void *elf;               /* owned: decompressed, a copy, or a view */
-    size_t elf_len;
-    struct pvb_guest guest;
-    struct pvb_image_segment *segments;
-    bool cached;             /* elf came from the cache */
-    /*
-     * Opened from a file (a plain ELF or a cache entry): elf is a view
-     * (elfview.h) and the segments are read from fd when they are needed,
-     * straight into the guest; `full` once the accessors made the view
-     * whole.  The lock guards that one change of a const image.
-     */
-    bool is_view, full;
-    int fd;
-    uint64_t fd_offset;      /* where the ELF starts in fd */
-    char *file;              /* fd's name for messages */
-    struct stat st;          /* fd at open: a file changed since is refused */
-    bool check_digest;       /* a cache entry: its digest once more */
-    uint64_t digest[2];
-    pthread_mutex_t lock;
-};
 
 static pvb_image *image_alloc(const char *name)
 {
@@ -72,14 +49,17 @@ static void drop_file(pvb_image *img)
         img->elf = NULL;
         img->elf_len = 0;
     }
-    img->is_view = img->cached = img->check_digest = false;
+    img->is_view = img->full = img->check_digest = false;
     free(img->file);
     img->file = NULL;
 }
 
-/* The ELF at offset of fd (owned by the image from now on) as a view. */
+/*
+ * The ELF at offset of fd (owned by the image from now on) as a view;
+ * want_view: the digest its reading must give (a cache entry's), or NULL.
+ */
 static int open_view(pvb_image *img, int fd, const char *file, uint64_t offset,
-                     size_t len, pvb_error *err)
+                     size_t len, const uint64_t *want_view, pvb_error *err)
 {
     img->fd = fd;
     img->fd_offset = offset;
@@ -88,13 +68,18 @@ static int open_view(pvb_image *img, int fd, const char *file, uint64_t offset,
         return fail(err, -ENOMEM, "%s: out of memory", img->name);
     if (fstat(fd, &img->st) < 0)
         return fail(err, -errno, "%s: cannot stat: %s", file, strerror(errno));
+    struct elfview_src src = { .fd = fd, .base = offset };
     unsigned char *view;
-    int rc = elfview_read(fd, file, offset, len, &view, err);
+    uint64_t d[2];
+    int rc = elfview_read(&src, file, len, &view, d, err);
     if (rc < 0)
         return rc;
     img->elf = view;
     img->elf_len = len;
     img->is_view = true;
+    if (want_view && (d[0] != want_view[0] || d[1] != want_view[1]))
+        return fail(err, -ESTALE, "%s: its headers' and notes' digest does not "
+                    "match", file);
     return 0;
 }
 
@@ -201,6 +186,83 @@ static int open_container(pvb_image *img, const void *data, size_t len, bool own
                 len > 1 ? p[1] : 0, len > 2 ? p[2] : 0, len > 3 ? p[3] : 0);
 }
 
+/*
+ * A cache hit keeps what decoding the kernel again takes, should the
+ * entry's segments prove bad as they are read: the compressed input (the
+ * caller's buffer when owned, else a copy), the limits, the cache.
+ */
+static int keep_for_decoding(pvb_image *img, const void *data, size_t len,
+                             bool owned, const struct pvb_limits *lim,
+                             const struct kcache *kc, pvb_error *err)
+{
+    img->input = owned ? (void *)data : mem_malloc(len ? len : 1);
+    img->cache_dir = mem_strdup(kc->dir);
+    if (!img->input || !img->cache_dir)
+        return fail(err, -ENOMEM, "%s: out of memory", img->name);
+    if (!owned)
+        memcpy(img->input, data, len);
+    img->input_len = len;
+    img->lim = *lim;
+    img->kc = *kc;
+    img->kc.dir = img->cache_dir;
+    img->kc.log = NULL;
+    return 0;
+}
+
+/* Same facts, wherever the ELF came from. */
+static bool same_facts(const pvb_image *a, const pvb_image *b)
+{
+    struct pvb_guest ga = a->guest, gb = b->guest;
+    if (ga.nr_segments != gb.nr_segments ||
+        memcmp(a->segments, b->segments, ga.nr_segments * sizeof *a->segments) != 0)
+        return false;
+    ga.segments = gb.segments = NULL;
+    return memcmp(&ga, &gb, sizeof ga) == 0;
+}
+
+int image_decode_again(pvb_image *img, const pvb_logger *log, const char *why,
+                       pvb_error *err)
+{
+    char file[sizeof img->kc.path], reason[PVB_ERROR_MAX];
+    snprintf(file, sizeof file, "%s", img->file ? img->file : img->name);
+    snprintf(reason, sizeof reason, "%s", why);    /* why may be err's */
+    why = reason;
+    log_warn(log, "cache: %s: %s; ignored, decoding the kernel again", file, why);
+    unlink(file);
+    if (!img->input)
+        return fail(err, -ESTALE, "%s: cache entry %s: %s", img->name, file, why);
+
+    pvb_image *fresh = image_alloc(img->name);
+    if (!fresh)
+        return fail(err, -ENOMEM, "%s: out of memory", img->name);
+    int rc = open_container(fresh, img->input, img->input_len, false, &img->lim, err);
+    if (rc == 0) {
+        fresh->guest.elf_size = fresh->elf_len;
+        rc = elf_load(fresh->name, fresh->elf, fresh->elf_len, &fresh->guest,
+                      &fresh->segments, NULL, err);
+    }
+    if (rc == 0 && !same_facts(img, fresh))
+        rc = fail(err, -ESTALE, "%s: cache entry %s described another kernel than "
+                  "the file decodes to: open the kernel again", img->name, file);
+    if (rc == 0) {
+        struct kcache_container box = {
+            .format = fresh->guest.format,
+            .compression = fresh->guest.compression,
+            .payload_size = fresh->guest.payload_size,
+            .bzimage_version = fresh->guest.bzimage_version,
+        };
+        img->kc.log = log;
+        kcache_store(&img->kc, fresh->elf, fresh->elf_len, &box);
+        img->kc.log = NULL;
+        drop_file(img);
+        img->elf = fresh->elf;
+        img->elf_len = fresh->elf_len;
+        fresh->elf = NULL;
+    }
+    pvb_image_close(fresh);
+    return rc;
+}
+
 static int image_open(const char *name, const void *data, size_t len, bool owned,
                       const struct pvb_image_opts *opts, struct phase *ph,
                       pvb_image **out, pvb_error *err)
@@ -234,10 +296,16 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
             img->digest[0] = hit.digest[0];
             img->digest[1] = hit.digest[1];
             pvb_error verr;
-            if (open_view(img, hit.fd, kc.path, hit.offset, hit.elf_len, &verr) < 0) {
-                log_warn(log, "cache: %s; decoding the kernel again", verr.msg);
+            if (open_view(img, hit.fd, kc.path, hit.offset, hit.elf_len,
+                          hit.view_digest, &verr) < 0 ||
+                keep_for_decoding(img, data, len, owned, &lim, &kc, &verr) < 0) {
+                log_warn(log, "cache: %s; ignored, decoding the kernel again", verr.msg);
                 drop_file(img);
+                img->cached = false;
             }
+            else
+                log_info(log, "cache: %s: the decoded kernel (its headers and notes "
+                         "checked; its segments are checked as they load)", kc.path);
         }
         if (img->cached) {
             struct pvb_guest *g = &img->guest;
@@ -278,6 +346,8 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
     if (rc < 0) {
         if (img->elf == data)
             img->elf = NULL;    /* the caller's to free */
+        if (img->input == data)
+            img->input = NULL;
         pvb_image_close(img);
         return rc;
     }
@@ -304,7 +374,7 @@ static int open_elf_file(const char *path, int fd, uint64_t size,
         close(fd);
         return fail(err, -ENOMEM, "%s: out of memory", path);
     }
-    int rc = open_view(img, fd, path, 0, (size_t)size, err);
+    int rc = open_view(img, fd, path, 0, (size_t)size, NULL, err);
     if (rc == 0) {
         phase_end(ph, "read");
         struct pvb_guest *g = &img->guest;
@@ -357,7 +427,7 @@ int pvb_image_open_file(const char *path, const struct pvb_image_opts *opts,
     phase_end(&ph, "read");
     rc = image_open(path, data, (size_t)size, true, opts, &ph, out, err);
     /* Whatever the image did not keep is freed here. */
-    if (rc < 0 || (*out)->elf != data)
+    if (rc < 0 || ((*out)->elf != data && (*out)->input != data))
         free(data);
     return rc;
 }
@@ -367,167 +437,13 @@ void pvb_image_close(pvb_image *img)
     if (!img)
         return;
     drop_file(img);
+    free(img->input);
+    free(img->cache_dir);
     pthread_mutex_destroy(&img->lock);
     free(img->segments);
     free(img->elf);
     free(img->name);
     free(img);
-}
-
-/*
- * A view made whole, for the accessors that hand out the ELF's bytes;
- * a cache entry's are checked against its digest first.  false when the
- * file can no longer be read as it was.
- */
-static bool make_whole(const pvb_image *cimg)
-{
-    pvb_image *img = (pvb_image *)cimg;    /* the lock makes it one change */
-    bool good = true;
-    pthread_mutex_lock(&img->lock);
-    if (img->is_view && !img->full) {
-        pvb_error err;
-        good = elfview_fill(img->fd, img->file, img->fd_offset, img->elf,
-                            img->elf_len, &err) == 0;
-        if (good && img->check_digest) {
-            struct kcache_stream st;
-            kcache_stream_init(&st);
-            st.want[0] = img->digest[0];
-            st.want[1] = img->digest[1];
-            kcache_stream_add(&st, img->elf, img->elf_len);
-            good = kcache_stream_matches(&st);
-        }
-        img->full = good;
-    }
-    pthread_mutex_unlock(&img->lock);
-    return good;
-}
-
-/* ------------------------------------------------------------ segments */
-
-static int by_offset(const void *a, const void *b)
-{
-    const struct pvb_image_segment *x = *(const struct pvb_image_segment *const *)a;
-    const struct pvb_image_segment *y = *(const struct pvb_image_segment *const *)b;
-    return x->offset < y->offset ? -1 : x->offset > y->offset;
-}
-
-/* Bytes [from, to) of the ELF read only to be hashed (headers, gaps). */
-static int hash_file_range(const pvb_image *img, struct kcache_stream *st,
-                           uint64_t from, uint64_t to, pvb_error *err)
-{
-    unsigned char buf[16384];
-    while (from < to) {
-        size_t n = to - from < sizeof buf ? (size_t)(to - from) : sizeof buf;
-        int rc = read_file_at(img->fd, img->file, img->fd_offset + from, buf, n, err);
-        if (rc < 0)
-            return rc;
-        kcache_stream_add(st, buf, n);
-        from += n;
-    }
-    return 0;
-}
-
-/*
- * The entry's digest over the bytes as they now lie in the guest, in the
- * file's order, with what lies between the segments read again.  -ESTALE
- * if they differ from what the lookup checked.
- */
-static int check_loaded(const pvb_image *img, unsigned char *const *dst,
-                        const struct pvb_image_segment **order, pvb_error *err)
-{
-    const struct pvb_image_segment *segs = img->segments;
-    struct kcache_stream st;
-    uint64_t pos = 0;
-    int rc = 0;
-
-    kcache_stream_init(&st);
-    st.want[0] = img->digest[0];
-    st.want[1] = img->digest[1];
-    for (size_t k = 0; k < img->guest.nr_segments && rc == 0; k++) {
-        const struct pvb_image_segment *s = order[k];
-        if (s->filesz == 0)
-            continue;
-        rc = hash_file_range(img, &st, pos, s->offset, err);
-        kcache_stream_add(&st, dst[s - segs], (size_t)s->filesz);
-        pos = s->offset + s->filesz;
-    }
-    if (rc == 0)
-        rc = hash_file_range(img, &st, pos, img->elf_len, err);
-    if (rc == 0 && !kcache_stream_matches(&st)) {
-        unlink(img->file);
-        rc = fail(err, -ESTALE, "%s: cache entry %s changed after it was checked "
-                  "(its digest no longer matches); removed it: build again",
-                  img->name, img->file);
-    }
-    return rc;
-}
-
-/* The file as it was opened, or a clear error: the view describes that one. */
-static int same_file(const pvb_image *img, pvb_error *err)
-{
-    struct stat now;
-    if (fstat(img->fd, &now) < 0)
-        return fail(err, -errno, "%s: cannot stat: %s", img->file, strerror(errno));
-    if (now.st_size != img->st.st_size ||
-        now.st_mtim.tv_sec != img->st.st_mtim.tv_sec ||
-        now.st_mtim.tv_nsec != img->st.st_mtim.tv_nsec)
-        return fail(err, -ESTALE, "%s: the file changed since the kernel was opened "
-                    "(size 0x%llx, now 0x%llx); open it again", img->file,
-                    (unsigned long long)img->st.st_size,
-                    (unsigned long long)now.st_size);
-    return 0;
-}
-
-int image_copy_segments(const pvb_image *img, unsigned char *const *dst,
-                        pvb_error *err)
-{
-    const struct pvb_guest *g = &img->guest;
-    const struct pvb_image_segment *segs = img->segments;
-    size_t n = g->nr_segments;
-
-    bool direct = img->is_view && !img->full;
-    const struct pvb_image_segment **order = NULL;
-    if (direct) {
-        int rc = same_file(img, err);
-        if (rc < 0)
-            return rc;
-        if (!(order = mem_calloc(n ? n : 1, sizeof *order)))
-            return fail(err, -ENOMEM, "%s: out of memory", img->name);
-        for (size_t i = 0; i < n; i++)
-            order[i] = &segs[i];
-        qsort(order, n, sizeof *order, by_offset);
-        /* A cache entry is hashed in file order: overlapping segments
-         * (never in a kernel) take the whole-view way instead. */
-        uint64_t end = 0;
-        for (size_t k = 0; k < n && img->check_digest; k++) {
-            if (!order[k]->filesz)
-                continue;
-            if (order[k]->offset < end)
-                direct = false;
-            end = order[k]->offset + order[k]->filesz;
-        }
-    }
-    if (!direct) {
-        free(order);
-        if (!make_whole(img))
-            return fail(err, -ESTALE, "%s: %s can no longer be read as it was "
-                        "opened%s", img->name, img->file ? img->file : img->name,
-                        img->check_digest ? " (a cache entry changed after it was "
-                        "checked)" : "");
-        for (size_t i = 0; i < n; i++)
-            memcpy(dst[i], (const char *)img->elf + segs[i].offset, segs[i].filesz);
-        return 0;
-    }
-    int rc = 0;
-    for (size_t k = 0; k < n && rc == 0; k++) {
-        const struct pvb_image_segment *s = order[k];
-        rc = read_file_at(img->fd, img->file, img->fd_offset + s->offset,
-                          dst[s - segs], (size_t)s->filesz, err);
-    }
-    if (rc == 0 && img->check_digest)
-        rc = check_loaded(img, dst, order, err);
-    free(order);
-    return rc;
 }
 
 /* The accessors answer NULL (0 bytes) for a NULL image rather than crash. */
@@ -543,7 +459,7 @@ const char *pvb_image_name(const pvb_image *img)
 
 const void *pvb_image_elf(const pvb_image *img, size_t *len)
 {
-    bool good = img && make_whole(img);
+    bool good = img && image_make_whole(img);
     if (len)
         *len = good ? img->elf_len : 0;
     return good ? img->elf : NULL;
@@ -551,7 +467,7 @@ const void *pvb_image_elf(const pvb_image *img, size_t *len)
 
 const void *pvb_image_segment_data(const pvb_image *img, size_t i)
 {
-    if (!img || i >= img->guest.nr_segments || !make_whole(img))
+    if (!img || i >= img->guest.nr_segments || !image_make_whole(img))
         return NULL;
     return (const char *)img->elf + img->segments[i].offset;
 }

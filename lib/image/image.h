@@ -14,10 +14,11 @@
 /*
  * Segment i's file bytes (filesz of them) into dst[i], for every segment.
  * From a cache entry, the bytes put in place are checked against the
- * entry's digest; an entry changed since it was opened fails the load
- * (and is removed), as does a file that changed size or time.
+ * entry's digest; an entry that fails it is decoded again (a warning
+ * through log) and written anew.  A plain ELF file that changed size or
+ * time since the open fails with -ESTALE.
  */
 int image_copy_segments(const pvb_image *img, unsigned char *const *dst,
-                        pvb_error *err);
+                        const pvb_logger *log, pvb_error *err);
 
 #endif

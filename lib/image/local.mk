@@ -5,7 +5,8 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/elf.c %reldir%/elf.h \
 	%reldir%/notes.c %reldir%/notes.h \
 	%reldir%/features.c %reldir%/features.h %reldir%/note_names.c \
-	%reldir%/image.c %reldir%/image.h %reldir%/elfview.c %reldir%/elfview.h \
+	%reldir%/image.c %reldir%/image.h %reldir%/image_impl.h \
+	%reldir%/image_load.c %reldir%/elfview.c %reldir%/elfview.h \
 	%reldir%/cache.c %reldir%/cache.h \
 	%reldir%/json.c \
 	%reldir%/ramdisk.c %reldir%/ramdisk.h

@@ -2,8 +2,8 @@
 /*
  * The decompressed-kernel cache, through pvb_image_open_file: a hit gives
  * the very bytes a fresh decode gives; an entry cut short, altered in its
- * contents or in its header is never used (a warning, a fresh decode, a
- * good entry again); a directory that cannot be written is a warning; the
+ * contents or in its header is never used (a fresh decode, a good entry
+ * again; a warning when the open finds it); a directory that cannot be written is a warning; the
  * entries stay under the cap, the least recently used going first.
  * Usage: cache DIR KERNEL... (compressed kernels; the first three at least
  * small; Debian's kernel may follow).
@@ -29,7 +29,7 @@ static void grab(void *opaque, enum pvb_log_level level, const char *msg)
     if (level == PVB_LOG_WARNING) {
         nr_warnings++;
         snprintf(warned, sizeof warned, "%s", msg);
-    } else if (level == PVB_LOG_INFO && strstr(msg, "the decoded kernel, checked")) {
+    } else if (level == PVB_LOG_INFO && strstr(msg, "the decoded kernel (its headers and notes checked")) {
         nr_hits++;
         snprintf(hit_line, sizeof hit_line, "%s", msg);
     }
@@ -150,6 +150,29 @@ static void bad_entry(const char *what, const char *kernel, const char *dir,
     pvb_image_close(img);
 }
 
+/*
+ * A byte of the entry's ELF changed: refused at the open when it is one
+ * the open reads (headers, notes), else found when the bytes are read
+ * (here by pvb_image_elf); either way the image's bytes are the right
+ * ones, decoded again, and the entry is written anew.
+ */
+static void bad_bytes(const char *what, const char *kernel, const char *dir,
+                      const pvb_image *ref, const char *entry)
+{
+    reset_log();
+    pvb_image *img = open_with(kernel, dir, 0);
+    ok(img && same(img, ref), "%s: the image's bytes are the kernel's (decoded "
+       "again%s)", what, nr_hits ? " as they were read" : " at the open");
+    ok(nr_warnings == 0 || (nr_warnings == 1 && strstr(warned, entry)),
+       "%s: a warning at the open names the entry, if any (%s)", what, warned);
+    pvb_image_close(img);
+    reset_log();
+    img = open_with(kernel, dir, 0);
+    ok(img && same(img, ref) && nr_hits == 1 && nr_warnings == 0,
+       "%s: the entry was written again and the next open hits it", what);
+    pvb_image_close(img);
+}
+
 static void check_kernel(const char *kernel, const char *dir, bool abuse)
 {
     double t0 = now();
@@ -204,20 +227,20 @@ static void check_kernel(const char *kernel, const char *dir, bool abuse)
     /* Either side of the first 1 MiB, which is read and hashed at once. */
     if (elf_len > (1u << 20) + 1) {
         poke(entry, 4096 + (1l << 20) - 1);
-        bad_entry("the last byte of the first 1 MiB read changed", kernel,
-                  dir, ref, entry, "contents' digest");
+        bad_bytes("the last byte of the first 1 MiB changed", kernel, dir, ref, entry);
         poke(entry, 4096 + (1l << 20));
-        bad_entry("the first byte after the first 1 MiB changed", kernel, dir,
-                  ref, entry, "contents' digest");
+        bad_bytes("the first byte after the first 1 MiB changed", kernel, dir, ref,
+                  entry);
     }
     if (abuse) {
         size_t mid = 4096 + elf_len / 2;
         poke(entry, (long)mid);
-        bad_entry("a byte in the middle changed", kernel, dir, ref, entry,
-                  "contents' digest");
+        bad_bytes("a byte in the middle changed", kernel, dir, ref, entry);
         poke(entry, -1);
-        bad_entry("the last byte changed", kernel, dir, ref, entry,
-                  "contents' digest");
+        bad_bytes("the last byte changed", kernel, dir, ref, entry);
+        poke(entry, 4096 + 0x18);   /* e_entry */
+        bad_entry("the ELF header's e_entry changed", kernel, dir, ref, entry,
+                  "headers' and notes' digest");
         if (truncate(entry, (off_t)(4096 + elf_len - 100)) == 0)
             bad_entry("cut short by 100 bytes", kernel, dir, ref, entry, "truncated");
         if (truncate(entry, 100) == 0)
