@@ -4,10 +4,16 @@
  * the whole file (ELF, bzImage or a compressed ELF); a loaded image is
  * read back through every public accessor, and what it reports must hold
  * together: segments inside the ELF, segment data equal to the ELF's
- * bytes, string notes terminated, extents ordered.
+ * bytes, string notes terminated, extents ordered.  An ELF is also opened
+ * from a file (a memfd), where the image is a view of only the bytes the
+ * reader looks at: it must say what memory says.
  */
+#define _GNU_SOURCE
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -82,6 +88,39 @@ static void check_guest(const pvb_image *img)
         fuzz_touch_str(strs[i], PVB_NOTE_STR_MAX);
 }
 
+/* The same bytes as a file: the same outcome, the same guest. */
+static void check_file(const uint8_t *data, size_t size,
+                       const struct pvb_image_opts *opts, int mem_rc,
+                       const pvb_image *mem_img)
+{
+    int fd = memfd_create("fuzz-image", MFD_CLOEXEC);
+    if (fd < 0)
+        return;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    pvb_image *img = NULL;
+    pvb_error err = { 0 };
+    int rc = -1;
+    if (write(fd, data, size) == (ssize_t)size)
+        rc = pvb_image_open_file(path, opts, &img, &err);
+    else
+        rc = mem_rc;    /* could not write it: nothing to compare */
+    close(fd);
+    if (rc != mem_rc)
+        fuzz_die("the ELF from a file: rc %d, from memory %d (%s)", rc, mem_rc,
+                 rc < 0 ? err.msg : "");
+    if (img && mem_img) {
+        struct pvb_guest a = *pvb_image_guest(img), b = *pvb_image_guest(mem_img);
+        if (a.nr_segments != b.nr_segments ||
+            memcmp(a.segments, b.segments, a.nr_segments * sizeof *a.segments))
+            fuzz_die("the ELF from a file: other segments than from memory");
+        a.segments = b.segments = NULL;
+        if (memcmp(&a, &b, sizeof a) != 0)
+            fuzz_die("the ELF from a file: another guest than from memory");
+    }
+    pvb_image_close(img);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -94,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pvb_error err = { 0 };
 
     int rc = pvb_image_open_mem(NAME, data, size, &opts, &img, &err);
+    if (size >= 4 && memcmp(data, "\177ELF", 4) == 0)
+        check_file(data, size, &opts, rc, img);
     if (rc < 0) {
         if (img)
             fuzz_die("failed open left an image behind");
