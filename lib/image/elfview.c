@@ -80,7 +80,8 @@ static int by_start(const void *a, const void *b)
 /* Everything outside the PT_LOAD bytes. */
 static int fetch_outside_loads(struct plan *p)
 {
-    qsort(p->loads, p->nr_loads, sizeof *p->loads, by_start);
+    if (p->nr_loads)
+        qsort(p->loads, p->nr_loads, sizeof *p->loads, by_start);
     uint64_t pos = 0;
     for (size_t i = 0; i < p->nr_loads; i++) {
         const struct range *r = &p->loads[i];
@@ -229,7 +230,8 @@ static int fetch_inside_loads(struct plan *p, const struct hdr *h)
             return rc;
     }
 
-    const unsigned char *shdrs = p->view + h->shoff;
+    /* shnum is 0 unless the table lies in the file. */
+    const unsigned char *shdrs = h->shnum ? p->view + h->shoff : p->view;
     struct sect names = { 0 };
     if (h->shstrndx < h->shnum) {
         get_sect(h, shdrs + h->shstrndx * h->shentsize, &names);
