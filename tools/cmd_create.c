@@ -226,6 +226,23 @@ static const char *cache_dir(const struct create_opts *o)
     return env && *env ? env : PVB_DEFAULT_CACHE_DIR;
 }
 
+/*
+ * What a create that ends the command leaves to the kernel: the image's
+ * and ramdisk's buffers and the host's handles, unmapped at exit rather
+ * than one munmap at a time.  In a Xen PV dom0 munmap of a populated
+ * mapping clears each PTE through the hypervisor (0.14 s for a 66 MB
+ * kernel under QEMU), while exit unpins the page tables first and drops
+ * them whole.  Kept here, they stay reachable: nothing leaks.
+ */
+static struct prepared left_at_exit;
+static pvb_host *host_left_at_exit;
+
+/* No monitor to run and no console to follow: the process ends now. */
+static bool ends_after_create(const struct create_opts *o)
+{
+    return !o->console && (o->paused || o->no_monitor);
+}
+
 static int build_and_report(const struct create_opts *o, const char *host_name,
                             const struct pvb_config *cfg, uint32_t *domid_out)
 {
@@ -310,8 +327,13 @@ out:
     /* On Xen a domain outlives the command only when all went well. */
     if (dom.domid && !keep)
         pvb_domain_destroy(host, dom.domid, &err);
-    pvb_host_close(host);
     pvb_free(rep);
+    if (keep && ends_after_create(o)) {
+        left_at_exit = pr;
+        host_left_at_exit = host;
+        return status;
+    }
+    pvb_host_close(host);
     prepared_free(&pr);
     return status;
 }
@@ -525,11 +547,13 @@ int cmd_create(int argc, char **argv)
         o.attach = &ca;
     uint32_t domid = 0;
     status = build_and_report(&o, host, &cfg, &domid);
+    cli_lifecycle_release();
     if (status == 0 && on_xen)
         status = after_create(&o, &cfg, &policy, domid, &ca);
     else
         console_release(&ca);
 out:
+    cli_lifecycle_release();
     pvb_vm_free(o.vm);
     pvb_config_free(&cfg);
     return status;

@@ -51,16 +51,23 @@ int cli_domain_arg(const char *cmd, const char *arg, uint32_t *domid)
     return 0;
 }
 
+/*
+ * create's name check and its mark after the introduce share one
+ * connection: opening one (a hypervisor handle and a xenstored socket)
+ * and closing it is some twenty system calls, each a trip through the
+ * hypervisor in a PV dom0.
+ */
+static pvb_lifecycle *create_lc;
+
 int cli_name_is_free(const char *cmd, const char *name)
 {
-    pvb_lifecycle *lc;
     pvb_error err;
     uint32_t id;
 
-    if (!name || pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0)
+    if (!name || (!create_lc &&
+                  pvb_lifecycle_open(&cli_lifecycle_opts, &create_lc, &err) < 0))
         return 0;
-    int r = pvb_lifecycle_find(lc, name, &id, &err);
-    pvb_lifecycle_close(lc);
+    int r = pvb_lifecycle_find(create_lc, name, &id, &err);
     if (r == 0) {
         cli_error("%s: a domain named '%s' exists already (domain %u)", cmd, name, id);
         return -1;
@@ -70,12 +77,19 @@ int cli_name_is_free(const char *cmd, const char *name)
 
 void cli_mark_domain(uint32_t domid)
 {
-    pvb_lifecycle *lc;
+    pvb_lifecycle *lc = create_lc;
     pvb_error err;
 
-    if (pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0 ||
+    create_lc = NULL;
+    if ((!lc && pvb_lifecycle_open(&cli_lifecycle_opts, &lc, &err) < 0) ||
         pvb_lifecycle_mark(lc, domid, &err) < 0)
         fprintf(stderr, "pvbuild: warning: domain %u: not marked as pvbuild's: %s\n",
                 domid, err.msg);
     pvb_lifecycle_close(lc);
+}
+
+void cli_lifecycle_release(void)
+{
+    pvb_lifecycle_close(create_lc);
+    create_lc = NULL;
 }

@@ -23,6 +23,8 @@ int cli_domain_arg(const char *cmd, const char *arg, uint32_t *domid);
 int cli_name_is_free(const char *cmd, const char *name);
 /* Write the "built by pvbuild" mark; a failure is only a warning. */
 void cli_mark_domain(uint32_t domid);
+/* Closes what cli_name_is_free kept open for cli_mark_domain. */
+void cli_lifecycle_release(void);
 
 /* --- console: through xenconsoled's pty, or the ring when none runs. */
 struct console_attach {

@@ -270,16 +270,28 @@ static int map_list(struct build *b, uint64_t ext, uint64_t n, int prot,
     return *list ? 0 : (err ? err->code : -EIO);
 }
 
-/* Sweep extents [0, nr_ext) in batches: populate, then write their entries. */
-static int sweep(struct build *b, xen_pfn_t *tmp, pvb_error *err)
+/*
+ * Sweep extents [0, nr_ext) in batches: map the batch's list pages, then
+ * populate straight into them (list page e holds extent e's 512 entries,
+ * so the mapped pages are the batch's frames in pfn order).  No buffer
+ * of the builder's is written: in a PV dom0 each page of one first
+ * touched is a fault through the hypervisor.
+ */
+static int sweep(struct build *b, pvb_error *err)
 {
     uint64_t nr = b->plan->nr_pages;
     uint64_t nr_ext = div_up(nr, PFNS_PER_EXTENT);
 
     for (uint64_t e0 = 0; e0 < nr_ext; e0 += BATCH_EXTENTS) {
         uint64_t n = nr_ext - e0 < BATCH_EXTENTS ? nr_ext - e0 : BATCH_EXTENTS;
-        uint64_t populated = 0;   /* frames in tmp, for undo */
-        int rc = 0;
+        uint64_t populated = 0;   /* frames in the list, for undo */
+        uint64_t *list = NULL;
+        int rc = map_list(b, e0, n, HOST_MAP_READ | HOST_MAP_WRITE, &list, err);
+        if (rc < 0)
+            return rc;
+        _Static_assert(P2M_PER_PAGE == PFNS_PER_EXTENT, "one list page per extent");
+        xen_pfn_t *frames = (xen_pfn_t *)list;
+        uint64_t base = e0 * PFNS_PER_EXTENT;
 
         /* Populate the batch's extents, a run of non-window extents at a time. */
         for (uint64_t e = e0; e < e0 + n && rc == 0;) {
@@ -292,16 +304,11 @@ static int sweep(struct build *b, xen_pfn_t *tmp, pvb_error *err)
                 run_end++;
             uint64_t pfn = e * PFNS_PER_EXTENT;
             uint64_t end = run_end * PFNS_PER_EXTENT < nr ? run_end * PFNS_PER_EXTENT : nr;
-            rc = populate_range(b, pfn, end - pfn,
-                                tmp + (pfn - e0 * PFNS_PER_EXTENT), err);
+            rc = populate_range(b, pfn, end - pfn, frames + (pfn - base), err);
             if (rc == 0)
-                populated = end - e0 * PFNS_PER_EXTENT;
+                populated = end - base;
             e = run_end;
         }
-
-        uint64_t *list = NULL;
-        if (rc == 0)
-            rc = map_list(b, e0, n, HOST_MAP_READ | HOST_MAP_WRITE, &list, err);
         if (rc < 0) {
             /* Give back this batch's frames; earlier batches are in the list. */
             for (uint64_t e = e0; e < e0 + n; e++) {
@@ -313,8 +320,9 @@ static int sweep(struct build *b, xen_pfn_t *tmp, pvb_error *err)
                 uint64_t pfn = e * PFNS_PER_EXTENT;
                 if (pfn + cnt > nr)
                     cnt = nr - pfn;
-                release_frames(b, tmp + off, cnt);
+                release_frames(b, frames + off, cnt);
             }
+            build_unmap(b, list, n);
             return rc;
         }
 
@@ -323,12 +331,9 @@ static int sweep(struct build *b, xen_pfn_t *tmp, pvb_error *err)
             uint64_t pfn = e * PFNS_PER_EXTENT;
             unsigned valid = nr - pfn < PFNS_PER_EXTENT ? (unsigned)(nr - pfn)
                                                         : PFNS_PER_EXTENT;
-            if (extent_in_windows(b, e)) {
+            if (extent_in_windows(b, e))
                 for (unsigned j = 0; j < valid; j++)
                     build_mfn(b, pfn + j, &page[j], NULL);
-            } else {
-                memcpy(page, tmp + (e - e0) * PFNS_PER_EXTENT, valid * sizeof *page);
-            }
             /* Entries past the last pfn are invalid, as Linux expects. */
             for (unsigned j = valid; j < P2M_PER_PAGE; j++)
                 page[j] = ~UINT64_C(0);
@@ -363,9 +368,9 @@ int populate_all(struct build *b, pvb_error *err)
         rc = window_init(b, &b->seg, first,
                          plan->si.first_p2m_pfn + plan->si.nr_p2m_frames, tmp, err);
     }
-    if (rc == 0)
-        rc = sweep(b, tmp, err);
     free(tmp);
+    if (rc == 0)
+        rc = sweep(b, err);
     return rc;
 }
 

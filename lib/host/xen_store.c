@@ -172,6 +172,41 @@ static void tx_write_abs(struct store_tx *tx, const char *path, const char *valu
         tx_failed(tx, "xenstore write", path);
 }
 
+/* Set n permissions on rel (NULL: the domain's directory), which exists. */
+static void tx_chmod(struct store_tx *tx, const char *rel,
+                     struct xs_permissions *perms, unsigned n)
+{
+    char path[128];
+
+    if (tx->e)
+        return;
+    if (rel)
+        snprintf(path, sizeof path, "%s/%s", tx->dom, rel);
+    else
+        snprintf(path, sizeof path, "%s", tx->dom);
+    if (!xs_set_permissions(tx->xsh, tx->t, path, perms, n))
+        tx_failed(tx, "xenstore set permissions", path);
+}
+
+/* A directory that takes its parent's permissions. */
+static void tx_mkdir_inherit(struct store_tx *tx, const char *path)
+{
+    if (!tx->e && !xs_mkdir(tx->xsh, tx->t, path))
+        tx_failed(tx, "xenstore mkdir", path);
+}
+
+/*
+ * Each request is a round trip to xenstored, and in dom0 (one vCPU)
+ * each round trip is two process switches: the nodes are written with
+ * as few requests as give them the permissions above.  A node that a
+ * dom0 connection creates takes its parent's permissions (xenstored's
+ * construct_node, oxenstored's Node.create), so a permission is set
+ * once, on the topmost node that has it, and the nodes below it are
+ * simply written (a write makes the missing directories).  The
+ * domain-owned nodes below /local/domain/D and control/ are made while
+ * D is briefly "rw", then D and control/ go back to "ro": inside the
+ * transaction nobody sees the state in between.
+ */
 static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
                         unsigned max_vcpus, const char *uuid,
                         const struct host_introduce *in)
@@ -185,9 +220,9 @@ static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
     unsigned nr_ro = in->backend_domid != 0 && in->backend_domid != domid ? 3 : 2;
     struct xs_permissions rw[1] = { { .id = domid, .perms = XS_PERM_NONE } };
     struct xs_permissions none[1] = { { .id = 0, .perms = XS_PERM_NONE } };
+    /* Made while D is the domain's: they (and control/) are "rw". */
     static const char *const domain_owned[] = {
-        "device/suspend/event-channel", "control/shutdown",
-        "control/feature-poweroff", "control/feature-reboot",
+        "control/shutdown", "control/feature-poweroff", "control/feature-reboot",
         "control/feature-suspend", "control/sysrq", "data", "drivers",
         "feature", "attr", "error",
     };
@@ -202,11 +237,22 @@ static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
     xs_rm(tx->xsh, tx->t, vm);
     xs_rm(tx->xsh, tx->t, libxl);
 
-    tx_mkdir(tx, NULL, ro, nr_ro);
+    tx_mkdir(tx, NULL, rw, 1);
+    for (size_t i = 0; i < sizeof domain_owned / sizeof domain_owned[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", tx->dom, domain_owned[i]);
+        tx_mkdir_inherit(tx, path);
+    }
+    tx_chmod(tx, "control", ro, nr_ro);
+    tx_chmod(tx, NULL, ro, nr_ro);
+    /* From here on what D gains is "ro": device/ and device/suspend/ too. */
+    tx_mkdir(tx, "device/suspend/event-channel", rw, 1);
+    tx_write(tx, "control/platform-feature-multiprocessor-suspend", "1");
+    tx_write(tx, "control/platform-feature-xs_reset_watches", "1");
+
     tx_mkdir_abs(tx, vm, ro, nr_ro);
     tx_mkdir_abs(tx, libxl, none, 1);
     snprintf(path, sizeof path, "%s/device", libxl);
-    tx_mkdir_abs(tx, path, none, 1);
+    tx_mkdir_inherit(tx, path);
     snprintf(path, sizeof path, "%s/type", libxl);
     tx_write_abs(tx, path, "pv");
 
@@ -226,12 +272,10 @@ static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
              now.tv_nsec / 10000000);
     tx_write_abs(tx, path, start);
 
-    tx_mkdir(tx, "memory", ro, nr_ro);
     tx_write(tx, "memory/static-max", "%" PRIu64, in->maxmem_kib);
     tx_write(tx, "memory/target", "%" PRIu64, in->memory_kib);
     tx_write(tx, "memory/videoram", "0");
 
-    tx_mkdir(tx, "cpu", ro, nr_ro);
     for (unsigned i = 0; i < max_vcpus; i++) {
         char rel[48];
         snprintf(rel, sizeof rel, "cpu/%u/availability", i);
@@ -241,20 +285,12 @@ static void write_nodes(struct store_tx *tx, uint32_t domid, const char *name,
     tx_write(tx, "store/port", "%u", in->store_evtchn);
     tx_write(tx, "store/ring-ref", "%" PRIu64, (uint64_t)in->store_mfn);
 
-    tx_mkdir(tx, "console", ro, nr_ro);
     tx_write(tx, "console/ring-ref", "%" PRIu64, (uint64_t)in->console_mfn);
     tx_write(tx, "console/port", "%u", in->console_evtchn);
     tx_write(tx, "console/type", "xenconsoled");
     tx_write(tx, "console/output", "pty");
     tx_write(tx, "console/limit", "%d", CONSOLE_LIMIT);
     tx_write(tx, "console/tty", "%s", "");
-
-    tx_mkdir(tx, "device", ro, nr_ro);
-    tx_mkdir(tx, "control", ro, nr_ro);
-    for (size_t i = 0; i < sizeof domain_owned / sizeof domain_owned[0]; i++)
-        tx_mkdir(tx, domain_owned[i], rw, 1);
-    tx_write(tx, "control/platform-feature-multiprocessor-suspend", "1");
-    tx_write(tx, "control/platform-feature-xs_reset_watches", "1");
 }
 
 int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduce *in,
@@ -289,13 +325,9 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
                         domid, strerror(errno ? errno : ENOENT));
     }
 
-    char *dom = xs_get_domain_path(xsh, domid);
-    if (!dom) {
-        rc = xen_fail(err, domid, errno, "xenstore domain path query failed");
-        if (xsh != x->xsh)
-            xs_close(xsh);
-        return rc;
-    }
+    /* What XS_GET_DOMAIN_PATH answers, without the round trip. */
+    char dom[32];
+    snprintf(dom, sizeof dom, "/local/domain/%u", domid);
 
     char fallback[32];
     const char *name = in->name ? in->name : xen_domain_name(x, domid);
@@ -334,7 +366,6 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
         rc = xen_fail(err, domid, errno, "xenstore introduce (store mfn 0x%" PRIx64
                       ", port %u) failed", (uint64_t)in->store_mfn, in->store_evtchn);
 out:
-    free(dom);
     if (xsh != x->xsh)
         xs_close(xsh);
     return rc;

@@ -97,6 +97,19 @@ int gather_tables(struct verify *v, pvb_error *err)
         s = (struct level_scan){ v, 2, &v->l1s };
         rc = ptread_each(&v->pt, l2s.len, l2s.v, scan_table, &s);
     }
+    /* Every table the walks below can reach, mapped at once. */
+    if (!rc && l3s.len + l2s.len + v->l1s.len <= PT_PRELOAD_MAX) {
+        struct mfnvec all;
+        mfnvec_init(&all);
+        if (mfnvec_reserve(&all, l3s.len + l2s.len + v->l1s.len) == 0) {
+            const struct mfnvec *parts[] = { &l3s, &l2s, &v->l1s };
+            for (size_t i = 0; i < 3; i++)
+                for (size_t j = 0; j < parts[i]->len; j++)
+                    all.v[all.len++] = parts[i]->v[j];
+            ptread_preload(&v->pt, all.len, all.v);
+        }
+        mfnvec_free(&all);
+    }
     mfnvec_free(&l3s);
     mfnvec_free(&l2s);
     if (rc == -E2BIG)

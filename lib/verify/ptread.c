@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/error.h"
 
 int ptread_open(struct ptread *r, pvb_host *h, uint32_t domid, uint64_t l4_mfn,
@@ -29,10 +31,58 @@ static void drop_cache(struct ptread *r, unsigned i)
     memset(&r->cache[i], 0, sizeof r->cache[i]);
 }
 
+static int cmp_mfn(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void ptread_preload(struct ptread *r, size_t count, const uint64_t *mfns)
+{
+    if (r->pre || !count || count > PT_PRELOAD_MAX)
+        return;
+    uint64_t *sorted = mem_malloc(count * sizeof *sorted);
+    if (!sorted)
+        return;
+    memcpy(sorted, mfns, count * sizeof *sorted);
+    qsort(sorted, count, sizeof *sorted, cmp_mfn);
+    /* A host failure is recorded as for any map; a refused frame is
+     * left for the lookups to meet. */
+    const void *p = ptread_map(r, count, sorted);
+    if (!p) {
+        free(sorted);
+        return;
+    }
+    r->pre = p;
+    r->pre_mfns = sorted;
+    r->nr_pre = count;
+}
+
+static const uint64_t *preloaded(const struct ptread *r, uint64_t mfn)
+{
+    size_t lo = 0, hi = r->nr_pre;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->pre_mfns[mid] == mfn)
+            return (const uint64_t *)(r->pre + mid * PVB_PAGE_SIZE);
+        if (r->pre_mfns[mid] < mfn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 void ptread_close(struct ptread *r)
 {
     for (unsigned i = 0; i < 3; i++)
         drop_cache(r, i);
+    if (r->pre)
+        ptread_unmap(r, r->pre, r->nr_pre);
+    free(r->pre_mfns);
+    r->pre = NULL;
+    r->pre_mfns = NULL;
+    r->nr_pre = 0;
     if (r->l4)
         ptread_unmap(r, r->l4, 1);
     r->l4 = NULL;
@@ -93,6 +143,9 @@ int ptread_each(struct ptread *r, size_t count, const uint64_t *mfns,
 /* The table at mfn for level `level` (3..1), through the one-frame cache. */
 static const uint64_t *table(struct ptread *r, unsigned level, uint64_t mfn)
 {
+    const uint64_t *pre = r->nr_pre ? preloaded(r, mfn) : NULL;
+    if (pre)
+        return pre;
     struct pt_cached *c = &r->cache[3 - level];
     if (c->valid && c->mfn == mfn)
         return c->page;

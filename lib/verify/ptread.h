@@ -3,7 +3,11 @@
  * Reading a PV domain's 4-level page tables back from the host, read-only.
  * Lookups keep the last L3, L2 and L1 frame mapped, so walking a range in
  * address order maps each table once; whole sets of tables are read in
- * batches of PT_BATCH frames per map() call.
+ * batches of PT_BATCH frames per map() call.  Once the tables reachable
+ * from cr3 are known they can be mapped together (ptread_preload), and
+ * lookups then map nothing: each map() is three system calls (mmap, the
+ * privcmd ioctl, munmap), and in a PV dom0 each of those is a trip
+ * through the hypervisor.
  */
 #ifndef PVB_VERIFY_PTREAD_H
 #define PVB_VERIFY_PTREAD_H
@@ -21,6 +25,8 @@
 #define PTE_MFN(e)  (((e) & PTE_ADDR) >> PVB_PAGE_SHIFT)
 #define PT_ENTRIES  512u
 #define PT_BATCH    512u
+/* At most this many tables are mapped together (16 MiB of addresses). */
+#define PT_PRELOAD_MAX 4096u
 
 /* Bytes one entry of a level-n table covers: 4 KiB << 9 * (n - 1). */
 #define PT_LEVEL_BYTES(n) (PVB_PAGE_SIZE << (9 * ((n) - 1)))
@@ -56,6 +62,9 @@ struct ptread {
     uint64_t l4_mfn;
     const uint64_t *l4;
     struct pt_cached cache[3];   /* the last L3, L2, L1 read */
+    uint64_t *pre_mfns;          /* preloaded tables, sorted ascending */
+    const uint8_t *pre;          /* ... mapped in that order */
+    size_t nr_pre;
     uint64_t refused;            /* map() calls the host refused */
     pvb_error last_refusal;      /* the host's message for the last one */
     /*
@@ -70,6 +79,15 @@ struct ptread {
 int ptread_open(struct ptread *r, pvb_host *h, uint32_t domid, uint64_t l4_mfn,
                 pvb_error *err);
 void ptread_close(struct ptread *r);
+
+/*
+ * Map the tables mfns[] (at most PT_PRELOAD_MAX, no duplicates) in one
+ * call for the lookups that follow.  When the host refuses the batch or
+ * memory is short, lookups map table by table as before and meet the
+ * refusals themselves; a failure of the host's own is kept in
+ * host_failure, as for any map.
+ */
+void ptread_preload(struct ptread *r, size_t count, const uint64_t *mfns);
 
 /* Map frames read-only (NULL when refused, counted in r->refused). */
 const void *ptread_map(struct ptread *r, size_t count, const uint64_t *mfns);

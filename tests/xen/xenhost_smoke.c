@@ -279,6 +279,56 @@ destroy:
        rc ? err.msg : "dying");
 }
 
+/*
+ * The permissions introduce gives (libxl's): "ro" nodes dom0's with the
+ * domain reading, "rw" the domain's, "none" dom0's alone.  Most are
+ * inherited from the node above them, so each is read back here.
+ */
+static void check_perms(struct xs_handle *xs, uint32_t domid, const char *vm)
+{
+    static const struct { const char *rel; char kind; } want[] = {
+        { "", 'r' }, { "memory", 'r' }, { "console", 'r' }, { "cpu/0", 'r' },
+        { "store", 'r' }, { "device", 'r' }, { "device/suspend", 'r' },
+        { "device/suspend/event-channel", 'w' }, { "control", 'r' },
+        { "control/shutdown", 'w' }, { "control/feature-poweroff", 'w' },
+        { "control/sysrq", 'w' }, { "control/platform-feature-xs_reset_watches", 'r' },
+        { "data", 'w' }, { "drivers", 'w' }, { "feature", 'w' }, { "attr", 'w' },
+        { "error", 'w' }, { "/libxl", 'n' }, { "/libxl/device", 'n' },
+        { "/vm", 'r' }, { "/vm/image", 'r' },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char path[160];
+        const char *rel = want[i].rel;
+        if (strncmp(rel, "/libxl", 6) == 0)
+            snprintf(path, sizeof path, "/libxl/%u%s", domid, rel + 6);
+        else if (strncmp(rel, "/vm", 3) == 0)
+            snprintf(path, sizeof path, "%s%s", vm, rel + 3);
+        else
+            snprintf(path, sizeof path, "/local/domain/%u%s%s", domid, *rel ? "/" : "", rel);
+        unsigned n = 0;
+        struct xs_permissions *p = xs_get_permissions(xs, XBT_NULL, path, &n);
+        bool good = false;
+        char seen[64] = "none";
+        if (p && n) {
+            size_t off = 0;
+            for (unsigned k = 0; k < n && off < sizeof seen - 12; k++)
+                off += (size_t)snprintf(seen + off, sizeof seen - off, "%s%u:%u",
+                                        k ? "," : "", p[k].id, (unsigned)p[k].perms);
+            if (want[i].kind == 'r')
+                good = n == 2 && p[0].id == 0 && p[0].perms == XS_PERM_NONE &&
+                       p[1].id == domid && p[1].perms == XS_PERM_READ;
+            else if (want[i].kind == 'w')
+                good = n == 1 && p[0].id == domid && p[0].perms == XS_PERM_NONE;
+            else
+                good = n == 1 && p[0].id == 0 && p[0].perms == XS_PERM_NONE;
+        }
+        ok(good, "introduce: %s is %s (owner:rights %s)", path,
+           want[i].kind == 'r' ? "dom0's, the domain reads" :
+           want[i].kind == 'w' ? "the domain's" : "dom0's alone", seen);
+        free(p);
+    }
+}
+
 static void build_smoke(pvb_host *h, const char *kernel)
 {
     pvb_image *img;
@@ -319,6 +369,7 @@ static void build_smoke(pvb_host *h, const char *kernel)
             char *vm = xs_read(xs, XBT_NULL, key, &len);
             snprintf(nodes[2], sizeof nodes[2], "%s", vm ? vm : "(no vm node)");
             free(vm);
+            check_perms(xs, dom.domid, nodes[2]);
         }
         rc = pvb_domain_destroy(h, dom.domid, &err);
         ok(rc == 0, "destroy the built domain %s", rc ? err.msg : "");
