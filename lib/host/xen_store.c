@@ -126,6 +126,19 @@ static void tx_write(struct store_tx *tx, const char *rel, const char *fmt, ...)
         tx_failed(tx, "xenstore write", path);
 }
 
+/* rel's path under /local/domain/D (rel NULL: the directory itself). */
+static void dom_path(const struct store_tx *tx, const char *rel, char *path,
+                     size_t len)
+{
+    if (rel)
+        snprintf(path, len, "%s/%s", tx->dom, rel);
+    else
+        snprintf(path, len, "%s", tx->dom);
+}
+
+static void tx_chmod(struct store_tx *tx, const char *rel,
+                     struct xs_permissions *perms, unsigned n);
+
 /* rel NULL: the domain's directory itself. */
 static void tx_mkdir(struct store_tx *tx, const char *rel,
                      struct xs_permissions *perms, unsigned n)
@@ -134,14 +147,11 @@ static void tx_mkdir(struct store_tx *tx, const char *rel,
 
     if (tx->e)
         return;
-    if (rel)
-        snprintf(path, sizeof path, "%s/%s", tx->dom, rel);
-    else
-        snprintf(path, sizeof path, "%s", tx->dom);
+    dom_path(tx, rel, path, sizeof path);
     if (!xs_mkdir(tx->xsh, tx->t, path))
         tx_failed(tx, "xenstore mkdir", path);
-    else if (!xs_set_permissions(tx->xsh, tx->t, path, perms, n))
-        tx_failed(tx, "xenstore set permissions", path);
+    else
+        tx_chmod(tx, rel, perms, n);
 }
 
 /* The domain's handle as xenstore and libxl spell a UUID. */
@@ -180,10 +190,7 @@ static void tx_chmod(struct store_tx *tx, const char *rel,
 
     if (tx->e)
         return;
-    if (rel)
-        snprintf(path, sizeof path, "%s/%s", tx->dom, rel);
-    else
-        snprintf(path, sizeof path, "%s", tx->dom);
+    dom_path(tx, rel, path, sizeof path);
     if (!xs_set_permissions(tx->xsh, tx->t, path, perms, n))
         tx_failed(tx, "xenstore set permissions", path);
 }

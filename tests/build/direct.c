@@ -184,7 +184,7 @@ static void build_fails(const char *what, const pvb_image *img, const char *word
 static bool poke_keep_time(const char *path, off_t off)
 {
     struct stat st;
-    unsigned char c;
+    unsigned char c = 0;
     int fd = open(path, O_RDWR);
     bool good = fd >= 0 && fstat(fd, &st) == 0 && pread(fd, &c, 1, off) == 1;
     c ^= 0xa5;

@@ -132,6 +132,17 @@ static void poke(const char *path, long off)
     close(fd);
 }
 
+/* After a bad entry: it was written again, and the next open hits it. */
+static void next_open_hits(const char *what, const char *kernel, const char *dir,
+                           const pvb_image *ref)
+{
+    reset_log();
+    pvb_image *img = open_with(kernel, dir, 0);
+    ok(img && same(img, ref) && nr_hits == 1 && nr_warnings == 0,
+       "%s: the entry was written again and the next open hits it", what);
+    pvb_image_close(img);
+}
+
 /* A bad entry: warned about, not used, replaced by a good one. */
 static void bad_entry(const char *what, const char *kernel, const char *dir,
                       const pvb_image *ref, const char *entry, const char *word)
@@ -143,11 +154,7 @@ static void bad_entry(const char *what, const char *kernel, const char *dir,
     ok(nr_warnings == 1 && strstr(warned, entry) && strstr(warned, word),
        "%s: one warning names the entry and says '%s' (%s)", what, word, warned);
     pvb_image_close(img);
-    reset_log();
-    img = open_with(kernel, dir, 0);
-    ok(img && same(img, ref) && nr_hits == 1 && nr_warnings == 0,
-       "%s: the entry was written again and the next open hits it", what);
-    pvb_image_close(img);
+    next_open_hits(what, kernel, dir, ref);
 }
 
 /*
@@ -166,11 +173,7 @@ static void bad_bytes(const char *what, const char *kernel, const char *dir,
     ok(nr_warnings == 0 || (nr_warnings == 1 && strstr(warned, entry)),
        "%s: a warning at the open names the entry, if any (%s)", what, warned);
     pvb_image_close(img);
-    reset_log();
-    img = open_with(kernel, dir, 0);
-    ok(img && same(img, ref) && nr_hits == 1 && nr_warnings == 0,
-       "%s: the entry was written again and the next open hits it", what);
-    pvb_image_close(img);
+    next_open_hits(what, kernel, dir, ref);
 }
 
 static void check_kernel(const char *kernel, const char *dir, bool abuse)
