@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 /* Bump when the entry layout or what the key covers changes. */
-#define ENTRY_VERSION 2
+#define ENTRY_VERSION 3
 #define ENTRY_MAGIC "PVBKCACH"
 /* The ELF starts on a page of its own, so the mapping hands it out aligned. */
 #define ENTRY_DATA_OFFSET 4096

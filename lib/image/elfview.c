@@ -13,11 +13,7 @@
 #include <sys/mman.h>
 
 /* Read first: the ELF header and, in any kernel, the program headers. */
-#define HEAD_BYTES (64u * 1024)
-
-struct range {
-    uint64_t start, end;
-};
+#define HEAD_BYTES 4096u
 
 /* What the view must hold, built up as the headers are read. */
 struct plan {
@@ -26,29 +22,9 @@ struct plan {
     struct kcache_stream digest;   /* of each piece read, with its place */
     unsigned char *view;
     uint64_t len;
-    struct range *loads;        /* PT_LOAD file bytes: left out */
-    size_t nr_loads, cap_loads;
     bool whole;                 /* something unusual: read it all */
     pvb_error *err;
 };
-
-static int add_load(struct plan *p, uint64_t off, uint64_t size)
-{
-    if (off >= p->len || size == 0)
-        return 0;
-    if (size > p->len - off)
-        size = p->len - off;
-    if (p->nr_loads == p->cap_loads) {
-        size_t cap = p->cap_loads ? p->cap_loads * 2 : 16;
-        struct range *r = mem_realloc(p->loads, cap * sizeof *r);
-        if (!r)
-            return fail(p->err, -ENOMEM, "%s: out of memory", p->name);
-        p->loads = r;
-        p->cap_loads = cap;
-    }
-    p->loads[p->nr_loads++] = (struct range){ off, off + size };
-    return 0;
-}
 
 /* Bytes [off, off + size) of the ELF, cut at its end, into the view. */
 static int fetch(struct plan *p, uint64_t off, uint64_t size)
@@ -69,31 +45,6 @@ static int fetch(struct plan *p, uint64_t off, uint64_t size)
     kcache_stream_add(&p->digest, where, sizeof where);
     kcache_stream_add(&p->digest, p->view + off, (size_t)size);
     return 0;
-}
-
-static int by_start(const void *a, const void *b)
-{
-    const struct range *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* Everything outside the PT_LOAD bytes. */
-static int fetch_outside_loads(struct plan *p)
-{
-    if (p->nr_loads)
-        qsort(p->loads, p->nr_loads, sizeof *p->loads, by_start);
-    uint64_t pos = 0;
-    for (size_t i = 0; i < p->nr_loads; i++) {
-        const struct range *r = &p->loads[i];
-        if (r->start > pos) {
-            int rc = fetch(p, pos, r->start - pos);
-            if (rc < 0)
-                return rc;
-        }
-        if (r->end > pos)
-            pos = r->end;
-    }
-    return fetch(p, pos, p->len > pos ? p->len - pos : 0);
 }
 
 /* The header fields both classes have, widened. */
@@ -186,31 +137,8 @@ static int read_header(struct plan *p, struct hdr *h)
     return rc;
 }
 
-static int note_loads(struct plan *p, const struct hdr *h)
-{
-    for (uint64_t i = 0; i < h->phnum; i++) {
-        const unsigned char *at = p->view + h->phoff + i * h->phentsize;
-        uint64_t type, off, size;
-        if (h->is64) {
-            Elf64_Phdr ph;
-            memcpy(&ph, at, sizeof ph);
-            type = ph.p_type, off = ph.p_offset, size = ph.p_filesz;
-        } else {
-            Elf32_Phdr ph;
-            memcpy(&ph, at, sizeof ph);
-            type = ph.p_type, off = ph.p_offset, size = ph.p_filesz;
-        }
-        if (type == PT_LOAD) {
-            int rc = add_load(p, off, size);
-            if (rc < 0)
-                return rc;
-        }
-    }
-    return 0;
-}
-
-/* Inside the loads, what the reader still reads: notes and names. */
-static int fetch_inside_loads(struct plan *p, const struct hdr *h)
+/* Beyond the headers, what the reader reads: notes and names. */
+static int fetch_notes_and_names(struct plan *p, const struct hdr *h)
 {
     for (uint64_t i = 0; i < h->phnum; i++) {
         const unsigned char *at = p->view + h->phoff + i * h->phentsize;
@@ -272,15 +200,11 @@ static int fill_view(struct plan *p)
     int rc = fetch(p, 0, HEAD_BYTES);
     if (rc == 0)
         rc = read_header(p, &h);
-    if (rc == 0 && !p->whole)
-        rc = note_loads(p, &h);
     if (rc < 0)
         return rc;
     if (p->whole)
         return fetch(p, 0, p->len);
-    if ((rc = fetch_outside_loads(p)) < 0)
-        return rc;
-    return fetch_inside_loads(p, &h);
+    return fetch_notes_and_names(p, &h);
 }
 
 int elfview_read(const struct elfview_src *src, const char *name, size_t len,
@@ -298,7 +222,6 @@ int elfview_read(const struct elfview_src *src, const char *name, size_t len,
     struct plan p = { .src = src, .name = name, .view = m, .len = len, .err = err };
     kcache_stream_init(&p.digest);
     int rc = fill_view(&p);
-    free(p.loads);
     if (rc < 0) {
         munmap(m, len);
         return rc;

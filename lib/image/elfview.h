@@ -4,12 +4,14 @@
  * takes a whole file in memory, but a kernel is 60-70 MB and nearly all of
  * it is PT_LOAD bytes that only the build needs, which it reads from the
  * file straight into the guest's frames.  A view is an anonymous mapping
- * the size of the ELF that holds every byte the reader looks at (all that
- * lies outside the PT_LOAD segments, and the notes, the section name
- * table and any __xen_guest section inside them); the pages it never
- * touches cost nothing.  In a Xen PV dom0 each page of a fresh buffer is
- * a fault through the hypervisor: reading Debian's 66 MB kernel into one
- * took 0.67 s under QEMU, its view a few pages.
+ * the size of the ELF that holds every byte the reader looks at (the ELF
+ * header, the program and section header tables, the notes, the section
+ * name table and any __xen_guest section) and nothing else: the pages it
+ * never touches cost nothing.  In a Xen PV dom0 each page of a fresh
+ * buffer is a fault through the hypervisor: reading Debian's 66 MB kernel
+ * into one took 0.67 s under QEMU.  Its view once also held every byte
+ * outside the PT_LOAD segments, 6 MB of padding in Debian's kernel, 1,540
+ * faults and 0.06 s; now it is a few pages.
  */
 #ifndef PVB_IMAGE_ELFVIEW_H
 #define PVB_IMAGE_ELFVIEW_H
