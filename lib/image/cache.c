@@ -33,7 +33,7 @@ struct entry_header {
     uint64_t input_size;
     uint64_t max_output, max_decoder_mem;
     uint64_t elf_size;
-    uint64_t elf_digest[2];      /* all of the ELF */
+    uint64_t elf_digest[2];      /* of the whole ELF (kcache_elf_digest) */
     uint64_t view_digest[2];     /* what a view of it reads (elfview.h) */
     uint64_t payload_size;
     uint32_t format, compression;
@@ -244,6 +244,43 @@ void kcache_stream_add(struct kcache_stream *st, const void *data, size_t len)
     memcpy(st->v, k.v, sizeof k.v);
 }
 
+bool kcache_is_zero(const void *p, size_t len)
+{
+    const unsigned char *b = p;
+    uint64_t acc = 0;
+    /* Words in blocks, checked per block: a page of data is told at once. */
+    while (len >= 64) {
+        for (int i = 0; i < 8; i++)
+            acc |= rd64(b + 8 * i);
+        if (acc)
+            return false;
+        b += 64;
+        len -= 64;
+    }
+    while (len--)
+        acc |= *b++;
+    return acc == 0;
+}
+
+void kcache_stream_page(struct kcache_stream *st, uint64_t index,
+                        const void *page, size_t len)
+{
+    if (kcache_is_zero(page, len))
+        return;
+    kcache_stream_add(st, &index, sizeof index);
+    kcache_stream_add(st, page, len);
+}
+
+void kcache_elf_digest(const void *elf, size_t len, uint64_t out[2])
+{
+    struct kcache_stream st;
+    const unsigned char *p = elf;
+    kcache_stream_init(&st);
+    for (size_t off = 0, i = 0; off < len; off += KCACHE_PAGE, i++)
+        kcache_stream_page(&st, i, p + off, len - off < KCACHE_PAGE ? len - off : KCACHE_PAGE);
+    kcache_stream_digest(&st, out);
+}
+
 void kcache_stream_digest(struct kcache_stream *st, uint64_t out[2])
 {
     struct khash k;
@@ -401,20 +438,45 @@ static void evict(struct kcache *c, const char *keep)
     closedir(d);
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+static int write_all_at(int fd, const void *buf, size_t len, off_t at)
 {
     const char *p = buf;
     while (len) {
-        ssize_t w = write(fd, p, len);
+        ssize_t w = pwrite(fd, p, len, at);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
         }
         p += w;
+        at += w;
         len -= (size_t)w;
     }
     return 0;
+}
+
+/*
+ * The ELF after the header, its zero pages left as holes: writing them
+ * cost as much as the rest in a PV dom0, and the build need not read them
+ * back.  A filesystem without holes stores zeros instead; the entry reads
+ * the same.
+ */
+static int write_sparse(int fd, const unsigned char *elf, size_t len)
+{
+    size_t run = 0;             /* start of the pages not written yet */
+    for (size_t off = 0; off < len; off += KCACHE_PAGE) {
+        size_t n = len - off < KCACHE_PAGE ? len - off : KCACHE_PAGE;
+        if (!kcache_is_zero(elf + off, n))
+            continue;
+        if (off > run &&
+            write_all_at(fd, elf + run, off - run, (off_t)(ENTRY_DATA_OFFSET + run)) < 0)
+            return -1;
+        run = off + n;
+    }
+    if (len > run &&
+        write_all_at(fd, elf + run, len - run, (off_t)(ENTRY_DATA_OFFSET + run)) < 0)
+        return -1;
+    return ftruncate(fd, (off_t)(ENTRY_DATA_OFFSET + len));
 }
 
 void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
@@ -447,7 +509,7 @@ void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
     h.compression = box->compression;
     h.payload_size = box->payload_size;
     h.bzimage_version = box->bzimage_version;
-    kcache_hash(elf, elf_len, P2, h.elf_digest);
+    kcache_elf_digest(elf, elf_len, h.elf_digest);
     pvb_error verr;
     if (elfview_digest(elf, elf_len, h.view_digest, &verr) < 0) {
         log_warn(c->log, "cache: %s; the kernel is not cached", verr.msg);
@@ -471,9 +533,9 @@ void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
      * No fsync: an entry cut short by a crash fails its size or digest
      * check and is decoded again, so the cache need not wait for the disk.
      */
-    int rc = write_all(fd, &h, sizeof h) < 0 ||
-             write_all(fd, pad, ENTRY_DATA_OFFSET - sizeof h) < 0 ||
-             write_all(fd, elf, elf_len) < 0 ? -1 : 0;
+    int rc = write_all_at(fd, &h, sizeof h, 0) < 0 ||
+             write_all_at(fd, pad, ENTRY_DATA_OFFSET - sizeof h, sizeof h) < 0 ||
+             write_sparse(fd, elf, elf_len) < 0 ? -1 : 0;
     int e = errno;
     if (close(fd) < 0 && rc == 0) {
         rc = -1;

@@ -4,8 +4,12 @@
  * before, named by a hash of the kernel file's bytes, the decoding limits
  * and the entry format's version.  An entry is one file: a header (what
  * the container said, the key again, the ELF's size and digest) and the
- * ELF bytes.  Entries are written whole under a temporary name and
- * renamed.  A lookup checks the header (its own digest, the key, the
+ * ELF bytes, with a hole where a 4 KiB page of the ELF is all zeros
+ * (about half of Debian's kernel: its bss, brk and alignment padding), so
+ * that neither the writer nor the build moves those bytes.  The digest
+ * covers the pages that are not zero, each with its index: the same
+ * whether the filesystem kept the holes or wrote the zeros.  Entries are
+ * written under a temporary name and renamed.  A lookup checks the header (its own digest, the key, the
  * sizes); the image then checks what it reads of the ELF's headers and
  * notes against the entry's view digest, and the build checks the
  * segments it reads into the guest against the digest of the whole ELF.
@@ -73,6 +77,14 @@ struct kcache_stream {
     uint64_t want[2];          /* the digest the bytes must have */
 };
 void kcache_stream_init(struct kcache_stream *st);
+/* The ELF's page `index` (len bytes: a page, or less for the last one);
+ * a page of zeros adds nothing. */
+#define KCACHE_PAGE 4096u
+void kcache_stream_page(struct kcache_stream *st, uint64_t index,
+                        const void *page, size_t len);
+bool kcache_is_zero(const void *p, size_t len);
+/* An entry's digest of a whole ELF in memory: its pages, as above. */
+void kcache_elf_digest(const void *elf, size_t len, uint64_t out[2]);
 void kcache_stream_add(struct kcache_stream *st, const void *data, size_t len);
 void kcache_stream_digest(struct kcache_stream *st, uint64_t out[2]);
 bool kcache_stream_matches(struct kcache_stream *st);

@@ -5,6 +5,7 @@
  * entry's bytes checked against its digest on the way and decoded again
  * from the kernel when they do not match.
  */
+#define _GNU_SOURCE /* SEEK_DATA, SEEK_HOLE */
 #include "image/elfview.h"
 #include "image/image_impl.h"
 #include "util/alloc.h"
@@ -25,12 +26,9 @@ static int make_whole_locked(pvb_image *img, const pvb_logger *log, pvb_error *e
     int rc = elfview_fill(img->fd, img->file, img->fd_offset, img->elf,
                           img->elf_len, &ferr);
     if (rc == 0 && img->check_digest) {
-        struct kcache_stream st;
-        kcache_stream_init(&st);
-        st.want[0] = img->digest[0];
-        st.want[1] = img->digest[1];
-        kcache_stream_add(&st, img->elf, img->elf_len);
-        if (!kcache_stream_matches(&st))
+        uint64_t d[2];
+        kcache_elf_digest(img->elf, img->elf_len, d);
+        if (d[0] != img->digest[0] || d[1] != img->digest[1])
             return image_decode_again(img, log, "its contents' digest does not "
                                       "match", err);
     }
@@ -61,51 +59,147 @@ static int by_offset(const void *a, const void *b)
     return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-/* Bytes [from, to) of the ELF read only to be hashed (headers, gaps). */
-static int hash_file_range(const pvb_image *img, struct kcache_stream *st,
-                           uint64_t from, uint64_t to, pvb_error *err)
+/* Where a cache entry's ELF has data: [start, end) in ELF offsets. */
+struct extent {
+    uint64_t start, end;
+};
+
+static int push_extent(struct extent **v, size_t *n, size_t *cap,
+                       uint64_t start, uint64_t end)
 {
-    unsigned char buf[16384];
-    while (from < to) {
-        size_t n = to - from < sizeof buf ? (size_t)(to - from) : sizeof buf;
-        int rc = read_file_at(img->fd, img->file, img->fd_offset + from, buf, n, err);
-        if (rc < 0)
-            return rc;
-        kcache_stream_add(st, buf, n);
-        from += n;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        struct extent *p = mem_realloc(*v, c * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        *v = p;
+        *cap = c;
     }
+    (*v)[(*n)++] = (struct extent){ start, end };
     return 0;
 }
 
 /*
- * The entry's digest over the bytes as they now lie in the guest, in the
- * file's order, with what lies between the segments read again: whether
- * they are the bytes the entry was written with.
+ * The entry's data extents, from SEEK_DATA/SEEK_HOLE.  The rest is holes,
+ * which read as zeros: kcache_store leaves one for each zero page.  A
+ * filesystem that cannot tell says the whole file is data.
+ */
+static int data_extents(const pvb_image *img, struct extent **out, size_t *nr,
+                        pvb_error *err)
+{
+    uint64_t pos = 0, len = img->elf_len, base = img->fd_offset;
+    size_t n = 0, cap = 0;
+    struct extent *v = NULL;
+    int rc = 0;
+    while (pos < len && rc == 0) {
+        off_t d = lseek(img->fd, (off_t)(base + pos), SEEK_DATA);
+        if (d < 0 && errno == ENXIO)
+            break;              /* holes to the end */
+        off_t h = d < 0 ? -1 : lseek(img->fd, d, SEEK_HOLE);
+        if (d < 0 || h < 0) {   /* no SEEK_DATA here: all of it is data */
+            rc = push_extent(&v, &n, &cap, pos, len);
+            break;
+        }
+        uint64_t ds = (uint64_t)d - base;
+        uint64_t he = (uint64_t)h - base < len ? (uint64_t)h - base : len;
+        if (ds >= len)
+            break;
+        rc = push_extent(&v, &n, &cap, ds, he);
+        pos = he;
+    }
+    if (rc < 0) {
+        free(v);
+        return fail(err, -ENOMEM, "%s: out of memory", img->name);
+    }
+    *out = v;
+    *nr = n;
+    return 0;
+}
+
+/*
+ * What a hole stands for, in the guest: zeros.  Fresh frames are not
+ * always zero (Xen does not scrub what a live guest gave back), so each
+ * page is looked at and only a page that is not zero is written.
+ */
+static void make_zero(unsigned char *p, uint64_t len)
+{
+    while (len) {
+        size_t n = len < KCACHE_PAGE ? (size_t)len : KCACHE_PAGE;
+        if (!kcache_is_zero(p, n))
+            memset(p, 0, n);
+        p += n;
+        len -= n;
+    }
+}
+
+/* A segment's bytes: its data extents read, its holes made zero. */
+static int copy_extents(const pvb_image *img, const struct pvb_image_segment *s,
+                        unsigned char *dst, const struct extent *ext, size_t nr,
+                        pvb_error *err)
+{
+    uint64_t pos = s->offset, end = s->offset + s->filesz;
+    for (size_t k = 0; k < nr && pos < end; k++) {
+        if (ext[k].end <= pos)
+            continue;
+        if (ext[k].start >= end)
+            break;
+        uint64_t from = ext[k].start > pos ? ext[k].start : pos;
+        uint64_t to = ext[k].end < end ? ext[k].end : end;
+        make_zero(dst + (pos - s->offset), from - pos);
+        int rc = read_file_at(img->fd, img->file, img->fd_offset + from,
+                              dst + (from - s->offset), (size_t)(to - from), err);
+        if (rc < 0)
+            return rc;
+        pos = to;
+    }
+    make_zero(dst + (pos - s->offset), end - pos);
+    return 0;
+}
+
+/*
+ * The entry's digest over the ELF's pages as they now are: a page in a
+ * hole is zero and adds nothing, a page inside a segment is read from the
+ * guest, any other (headers, section names) from the file.  Whether they
+ * are the bytes the entry was written with.
  */
 static int loaded_bytes_match(const pvb_image *img, unsigned char *const *dst,
-                              const struct pvb_image_segment **order, bool *match,
+                              const struct pvb_image_segment **order,
+                              const struct extent *ext, size_t nr, bool *match,
                               pvb_error *err)
 {
     const struct pvb_image_segment *segs = img->segments;
+    size_t nsegs = img->guest.nr_segments, j = 0, k = 0;
+    unsigned char buf[KCACHE_PAGE];
     struct kcache_stream st;
-    uint64_t pos = 0;
-    int rc = 0;
+    uint64_t index = 0;
 
     kcache_stream_init(&st);
     st.want[0] = img->digest[0];
     st.want[1] = img->digest[1];
-    for (size_t k = 0; k < img->guest.nr_segments && rc == 0; k++) {
-        const struct pvb_image_segment *s = order[k];
-        if (s->filesz == 0)
-            continue;
-        rc = hash_file_range(img, &st, pos, s->offset, err);
-        kcache_stream_add(&st, dst[s - segs], (size_t)s->filesz);
-        pos = s->offset + s->filesz;
+    for (uint64_t from = 0; from < img->elf_len; from += KCACHE_PAGE, index++) {
+        uint64_t to = img->elf_len - from < KCACHE_PAGE ? img->elf_len : from + KCACHE_PAGE;
+        while (k < nr && ext[k].end <= from)
+            k++;
+        if (k == nr || ext[k].start >= to)
+            continue;           /* a hole: zeros */
+        while (j < nsegs && (order[j]->filesz == 0 ||
+                             order[j]->offset + order[j]->filesz <= from))
+            j++;
+        const unsigned char *page;
+        if (j < nsegs && order[j]->offset <= from &&
+            to <= order[j]->offset + order[j]->filesz) {
+            page = dst[order[j] - segs] + (from - order[j]->offset);
+        } else {
+            int rc = read_file_at(img->fd, img->file, img->fd_offset + from, buf,
+                                  (size_t)(to - from), err);
+            if (rc < 0)
+                return rc;
+            page = buf;
+        }
+        kcache_stream_page(&st, index, page, (size_t)(to - from));
     }
-    if (rc == 0)
-        rc = hash_file_range(img, &st, pos, img->elf_len, err);
-    *match = rc == 0 && kcache_stream_matches(&st);
-    return rc;
+    *match = kcache_stream_matches(&st);
+    return 0;
 }
 
 /* The file as it was opened, or why not: the view describes that one. */
@@ -167,14 +261,24 @@ static int copy_direct(pvb_image *img, unsigned char *const *dst,
         return 0;
     }
     int rc = 0;
-    for (size_t k = 0; k < img->guest.nr_segments && rc == 0; k++) {
-        const struct pvb_image_segment *s = order[k];
-        rc = read_file_at(img->fd, img->file, img->fd_offset + s->offset,
-                          dst[s - img->segments], (size_t)s->filesz, err);
-    }
     bool match = true;
-    if (rc == 0 && img->check_digest)
-        rc = loaded_bytes_match(img, dst, order, &match, err);
+    if (img->check_digest) {
+        /* A cache entry: its holes are not read (see kcache_store). */
+        struct extent *ext = NULL;
+        size_t nr = 0;
+        rc = data_extents(img, &ext, &nr, err);
+        for (size_t k = 0; k < img->guest.nr_segments && rc == 0; k++)
+            rc = copy_extents(img, order[k], dst[order[k] - img->segments], ext, nr, err);
+        if (rc == 0)
+            rc = loaded_bytes_match(img, dst, order, ext, nr, &match, err);
+        free(ext);
+    } else {
+        for (size_t k = 0; k < img->guest.nr_segments && rc == 0; k++) {
+            const struct pvb_image_segment *s = order[k];
+            rc = read_file_at(img->fd, img->file, img->fd_offset + s->offset,
+                              dst[s - img->segments], (size_t)s->filesz, err);
+        }
+    }
     free(order);
     if (rc < 0 && img->check_digest)
         return image_decode_again(img, log, err ? err->msg : "a read failed", err);

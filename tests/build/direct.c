@@ -13,10 +13,16 @@
  *   the accessors; one altered in its headers is refused at the open;
  * - a plain ELF that grows or shrinks after the open fails the build
  *   with an error naming it, never SIGBUS;
- * - the accessors still hand out every byte (the view is made whole).
+ * - the accessors still hand out every byte (the view is made whole);
+ * - a cache entry has a hole for each zero page of the ELF and data
+ *   elsewhere; a hit builds the right guest even when the host hands out
+ *   frames that are not zero (Xen does not scrub what a live guest gave
+ *   back), and a byte written into a hole is caught by the digest.
  */
+#define _GNU_SOURCE /* SEEK_DATA, SEEK_HOLE */
 #include "common.h"
 #include "plan_copy.h"
+#include "proxy_host.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,9 +130,57 @@ static bool kernel_frames_match(pvb_host *h, const struct pvb_plan *plan,
     return good;
 }
 
+/* Fresh frames full of 0xa5: what a host that does not scrub hands out. */
+static void dirty(struct pvb_host *inner, uint32_t d, unsigned order, long nr,
+                  const xen_pfn_t *first)
+{
+    size_t per = (size_t)1 << order;
+    xen_pfn_t *m = calloc(per, sizeof *m);
+    for (long i = 0; m && i < nr; i++) {
+        for (size_t k = 0; k < per; k++)
+            m[k] = first[i] + k;
+        pvb_error e;
+        unsigned char *p = inner->ops->map(inner, d, HOST_MAP_READ | HOST_MAP_WRITE,
+                                           per, m, &e);
+        if (p) {
+            memset(p, 0xa5, per * PVB_PAGE_SIZE);
+            inner->ops->unmap(inner, p, per);
+        }
+    }
+    free(m);
+}
+
+static long dirty_populate(struct pvb_host *h, uint32_t d, unsigned o, size_t n,
+                           xen_pfn_t *x, pvb_error *e)
+{
+    long r = INNER(h)->ops->populate(INNER(h), d, o, n, x, e);
+    if (r > 0)
+        dirty(INNER(h), d, o, r, x);
+    return r;
+}
+
+static long dirty_populate_node(struct pvb_host *h, uint32_t d, unsigned node,
+                                unsigned o, size_t n, xen_pfn_t *x, pvb_error *e)
+{
+    long r = INNER(h)->ops->populate_node(INNER(h), d, node, o, n, x, e);
+    if (r > 0)
+        dirty(INNER(h), d, o, r, x);
+    return r;
+}
+
+static void build_and_compare_on(const char *what, const pvb_image *img,
+                                 const pvb_image *ref, bool dirty_frames);
+
 /* Build img on a fresh sim host; compare its kernel frames with ref's. */
 static void build_and_compare(const char *what, const pvb_image *img, const pvb_image *ref)
 {
+    build_and_compare_on(what, img, ref, false);
+}
+
+static void build_and_compare_on(const char *what, const pvb_image *img,
+                                 const pvb_image *ref, bool dirty_frames)
+{
+    struct proxy_host px;
     struct pvb_domain_opts dopts = PVB_DOMAIN_OPTS_INIT;
     dopts.log = &logger;
     pvb_host *h = NULL;
@@ -139,8 +193,16 @@ static void build_and_compare(const char *what, const pvb_image *img, const pvb_
     pvb_config_init(&cfg);
     cfg.memory_mib = 256;
     int rc = pvb_host_sim_open(NULL, &h, &err);
+    pvb_host *use = h;
+    if (rc == 0 && dirty_frames) {
+        proxy_init(&px, h);
+        px.ops.populate = dirty_populate;
+        if (px.ops.populate_node)
+            px.ops.populate_node = dirty_populate_node;
+        use = &px.base;
+    }
     if (rc == 0)
-        rc = test_domain_create(h, &cfg, img, NULL, &plan, &dopts, &dom, &err);
+        rc = test_domain_create(use, &cfg, img, NULL, &plan, &dopts, &dom, &err);
     if (!ok(rc == 0, "%s: builds on sim", what))
         diag("%s", err.msg);
     if (rc == 0) {
@@ -209,6 +271,70 @@ static bool cache_entry(const char *dir, char *out, size_t len)
     return good;
 }
 
+/* Does this filesystem keep holes?  A file with one written past its end. */
+static bool holes_kept(const char *dir)
+{
+    char path[2100];
+    snprintf(path, sizeof path, "%s/holes-probe", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    bool kept = fd >= 0 && pwrite(fd, "x", 1, 1 << 20) == 1 &&
+                lseek(fd, 0, SEEK_DATA) >= (off_t)4096;
+    if (fd >= 0)
+        close(fd);
+    unlink(path);
+    return kept;
+}
+
+/*
+ * An entry holds a hole at each zero page of the ELF and data at every
+ * other page: *zero_pages counts the holes.  Each page is asked of the
+ * file with SEEK_DATA.
+ */
+static bool entry_holes_match(const char *entry, const unsigned char *elf, size_t len,
+                              size_t *zero_pages, char *why, size_t wlen)
+{
+    int fd = open(entry, O_RDONLY);
+    bool good = fd >= 0;
+    *zero_pages = 0;
+    for (size_t off = 0; good && off < len; off += 4096) {
+        size_t n = len - off < 4096 ? len - off : 4096;
+        bool zero = true;
+        for (size_t k = 0; k < n && zero; k++)
+            zero = elf[off + k] == 0;
+        off_t d = lseek(fd, (off_t)(4096 + off), SEEK_DATA);
+        bool data = d == (off_t)(4096 + off);
+        if (zero == data) {
+            snprintf(why, wlen, "page 0x%zx: %s, but the entry has %s there", off / 4096,
+                     zero ? "zeros" : "data", data ? "data" : "a hole");
+            good = false;
+        }
+        *zero_pages += zero;
+    }
+    if (fd >= 0)
+        close(fd);
+    return good;
+}
+
+/* The ELF offset of a zero page inside a segment, or 0 if none. */
+static uint64_t zero_page_in_segment(const pvb_image *ref)
+{
+    const struct pvb_guest *g = pvb_image_guest(ref);
+    for (size_t i = 0; i < g->nr_segments; i++) {
+        const struct pvb_image_segment *s = &g->segments[i];
+        const unsigned char *d = pvb_image_segment_data(ref, i);
+        uint64_t first = (s->offset + 4095) / 4096 * 4096;
+        for (uint64_t off = first; off + 4096 <= s->offset + s->filesz; off += 4096) {
+            const unsigned char *p = d + (off - s->offset);
+            size_t k = 0;
+            while (k < 4096 && !p[k])
+                k++;
+            if (k == 4096)
+                return off;
+        }
+    }
+    return 0;
+}
+
 static void check_kernel(const char *label, const void *elf, size_t elf_len,
                          const char *dir)
 {
@@ -234,6 +360,7 @@ static void check_kernel(const char *label, const void *elf, size_t elf_len,
         ok(same_guest(img, ref), "%s: the file gives the facts memory gives "
            "(notes, entry, %zu segments)", label, pvb_image_guest(ref)->nr_segments);
         build_and_compare(label, img, ref);
+        build_and_compare_on("plain ELF, onto frames full of 0xa5", img, ref, true);
         /* The accessors make the view whole; a build after them still works. */
         size_t len = 0;
         const void *e = pvb_image_elf(img, &len);
@@ -270,8 +397,33 @@ static void check_kernel(const char *label, const void *elf, size_t elf_len,
            "%s: the second open hits the cache", label)) {
         ok(same_guest(img, ref), "%s: the hit gives the facts memory gives", label);
         build_and_compare("from the cache", img, ref);
+        build_and_compare_on("from the cache, onto frames full of 0xa5", img, ref, true);
+        char why[200] = "";
+        size_t zero_pages = 0;
+        if (holes_kept(dir)) {
+            bool match = entry_holes_match(entry, elf, elf_len, &zero_pages, why,
+                                           sizeof why);
+            ok(match, "%s: the entry has a hole at each of the ELF's %zu zero pages "
+               "and data at the rest %s", label, zero_pages, why);
+        }
+        else
+            printf("ok %d # SKIP %s: this filesystem keeps no holes\n", ++tap_n, label);
     }
     pvb_image_close(img);
+
+    /* A byte written into a hole inside a segment: the digest tells. */
+    uint64_t hole = zero_page_in_segment(ref);
+    if (hole && cache_entry(cache, entry, sizeof entry) &&
+        poke_keep_time(entry, (off_t)(4096 + hole + 100))) {
+        hits = warnings = 0;
+        img = open_path(gz, cache, &err);
+        if (img)
+            build_and_compare("cache entry with a byte in a hole", img, ref);
+        ok(img && hits == 1 && warnings == 1 && strstr(warned, "digest does not match"),
+           "%s: a byte written into the hole at 0x%llx is caught at the build (%s)",
+           label, (unsigned long long)hole, warned);
+        pvb_image_close(img);
+    }
 
     /* Altered in a segment, its time put back: only the digest tells. */
     const struct pvb_image_segment *s0 = &pvb_image_guest(ref)->segments[0];
