@@ -12,8 +12,14 @@ static double since(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* A phase met twice (a file read for its hash, then whole) is one row. */
 static void add(struct timings *t, const char *name, double s)
 {
+    for (unsigned i = 0; i < t->n && i < TIMINGS_MAX; i++)
+        if (strcmp(t->row[i].name, name) == 0) {
+            t->row[i].s += s;
+            return;
+        }
     if (t->n == TIMINGS_MAX)
         return;
     snprintf(t->row[t->n].name, sizeof t->row[t->n].name, "%s", name);
