@@ -173,11 +173,10 @@ static int dir_usable(struct kcache *c)
 
 /* ---------------------------------------------------------------- lookup */
 
-static void entry_key(const void *in, size_t len, const struct pvb_limits *lim,
+/* The key: the input's hash (kcache_input_init), its size, the limits. */
+static void entry_key(const uint64_t h[2], size_t len, const struct pvb_limits *lim,
                       uint64_t key[2])
 {
-    uint64_t h[2];
-    kcache_hash(in, len, ENTRY_VERSION, h);
     uint64_t words[6] = { h[0], h[1], len, lim->max_output,
                           lim->max_decoder_mem, ENTRY_VERSION };
     kcache_hash(words, sizeof words, P1, key);
@@ -211,12 +210,22 @@ static const char *header_check(const struct kcache *c,
 
 /* ---------------------------------------------------------- stream hash */
 
-void kcache_stream_init(struct kcache_stream *st)
+static void stream_init(struct kcache_stream *st, uint64_t seed)
 {
     struct khash k;
     memset(st, 0, sizeof *st);
-    khash_init(&k, P2);
+    khash_init(&k, seed);
     memcpy(st->v, k.v, sizeof k.v);
+}
+
+void kcache_stream_init(struct kcache_stream *st)
+{
+    stream_init(st, P2);
+}
+
+void kcache_input_init(struct kcache_stream *st)
+{
+    stream_init(st, ENTRY_VERSION);
 }
 
 void kcache_stream_add(struct kcache_stream *st, const void *data, size_t len)
@@ -298,6 +307,14 @@ bool kcache_stream_matches(struct kcache_stream *st)
 int kcache_lookup(struct kcache *c, const void *in, size_t len,
                   const struct pvb_limits *lim, struct kcache_hit *hit)
 {
+    uint64_t h[2];
+    kcache_hash(in, len, ENTRY_VERSION, h);
+    return kcache_lookup_hashed(c, h, len, lim, hit);
+}
+
+int kcache_lookup_hashed(struct kcache *c, const uint64_t input_hash[2], size_t len,
+                         const struct pvb_limits *lim, struct kcache_hit *hit)
+{
     memset(hit, 0, sizeof *hit);
     hit->fd = -1;
     if (!c->dir)
@@ -306,7 +323,7 @@ int kcache_lookup(struct kcache *c, const void *in, size_t len,
         c->dir = NULL;
         return 0;
     }
-    entry_key(in, len, lim, c->key);
+    entry_key(input_hash, len, lim, c->key);
     c->input_size = len;
     c->max_output = lim->max_output;
     c->max_decoder_mem = lim->max_decoder_mem;

@@ -60,6 +60,10 @@ struct kcache_hit {
  */
 int kcache_lookup(struct kcache *c, const void *in, size_t len,
                   const struct pvb_limits *lim, struct kcache_hit *hit);
+/* The same for an input hashed in pieces: a kcache_stream begun with
+ * kcache_input_init, fed every byte, its kcache_stream_digest. */
+int kcache_lookup_hashed(struct kcache *c, const uint64_t input_hash[2], size_t len,
+                         const struct pvb_limits *lim, struct kcache_hit *hit);
 
 /* Keep a fresh decode for next time (after a miss); failures warn only. */
 void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
@@ -77,6 +81,7 @@ struct kcache_stream {
     uint64_t want[2];          /* the digest the bytes must have */
 };
 void kcache_stream_init(struct kcache_stream *st);
+void kcache_input_init(struct kcache_stream *st);
 /* The ELF's page `index` (len bytes: a page, or less for the last one);
  * a page of zeros adds nothing. */
 #define KCACHE_PAGE 4096u

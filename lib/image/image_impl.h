@@ -37,6 +37,10 @@ struct pvb_image {
     uint64_t digest[2];
     void *input;
     size_t input_len;
+    /* Or, for a hit from a kernel file, the file and the hash its bytes
+     * had at the open (kcache_input_init): it is read again only then. */
+    char *input_path;
+    uint64_t input_hash[2];
     struct pvb_limits lim;
     struct kcache kc;
     char *cache_dir;         /* kc.dir's own copy */

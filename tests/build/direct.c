@@ -10,7 +10,8 @@
  * - a cache entry altered in its segments (its time put back, so only the
  *   digest can tell) still builds the right guest: the build warns, naming
  *   it, decodes the kernel again and writes the entry anew; the same for
- *   the accessors; one altered in its headers is refused at the open;
+ *   the accessors; one altered in its headers is refused at the open; a
+ *   hit whose kernel file changed since the open fails such a build;
  * - a plain ELF that grows or shrinks after the open fails the build
  *   with an error naming it, never SIGBUS;
  * - the accessors still hand out every byte (the view is made whole);
@@ -469,6 +470,28 @@ static void check_kernel(const char *label, const void *elf, size_t elf_len,
            label, warned);
         pvb_image_close(img);
     }
+    /*
+     * A hit keeps the kernel file's name, not its bytes: when the entry
+     * proves bad at the build and the file changed since the open, the
+     * build cannot decode what it opened, and says so.
+     */
+    hits = 0;
+    img = open_path(gz, cache, &err);
+    if (img && hits == 1 && cache_entry(cache, entry, sizeof entry) &&
+        poke_keep_time(entry, mid)) {
+        FILE *g = fopen(gz, "ab");
+        if (g) {
+            fputs("more", g);
+            fclose(g);
+        }
+        build_fails("kernel file changed after a hit, its entry bad", img,
+                    "changed since the kernel was opened", gz);
+        write_gz(gz, elf, elf_len);
+    } else {
+        ok(0, "%s: a hit to alter (%s)", label, err.msg);
+    }
+    pvb_image_close(img);
+
 out:
     pvb_image_close(ref);
 }
