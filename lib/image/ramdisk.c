@@ -123,14 +123,11 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
         goto fail;
     enum pvb_compression comp = pvb_compression_sniff(magic, head);
     if (comp == PVB_COMP_GZIP && !(opts && opts->keep_compressed)) {
-        /* Its loaded size is known only by unpacking it. */
-        void *data = size <= SIZE_MAX ? mem_malloc((size_t)size) : NULL;
-        if (!data) {
-            rc = fail(err, -ENOMEM, "%s: cannot allocate 0x%llx bytes", path,
-                      (unsigned long long)size);
-            goto fail;
-        }
-        rc = read_file_at(fd, path, 0, data, (size_t)size, err);
+        /* Its loaded size is known only by unpacking it.  read_open_file
+         * populates the buffer at once: page by page, each is a fault
+         * through Xen in a PV dom0. */
+        void *data = NULL;
+        rc = read_open_file(fd, path, size, &data, err);
         close(fd);
         if (rc == 0)
             rc = pvb_ramdisk_open_mem(path, data, (size_t)size, opts, out, err);
