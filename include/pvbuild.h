@@ -434,8 +434,24 @@ typedef struct pvb_host pvb_host;
 struct pvb_host_opts {
     unsigned int version;     /* PVB_HOST_OPTS_VERSION */
     const pvb_logger *log;    /* the host's messages; NULL: none */
+    /*
+     * Version 2.  The kernel's and ramdisk's mappings of a domain that a
+     * successful pvb_build (or pvb_domain_create) leaves paused are
+     * released at pvb_host_close, or at process exit, not at once: in a
+     * Xen PV dom0 munmap clears each PTE through the hypervisor (tens of
+     * ms for a distribution kernel), while at exit Linux unpins the page
+     * tables first and drops them whole.  For a caller that exits with
+     * the domain paused.  A writable mapping of a frame keeps the guest
+     * from using it as a page table, and a domain destroyed while mapped
+     * stays a zombie, so pvb_domain_unpause and pvb_domain_destroy (and
+     * every other unpause or destroy the library makes) release the
+     * domain's mappings first; a failed build releases them at once.  So
+     * such a domain is unpaused through this host, or after it is closed.
+     * false (and version 1): every mapping is released when it is done.
+     */
+    bool keep_mappings;
 };
-#define PVB_HOST_OPTS_VERSION 1
+#define PVB_HOST_OPTS_VERSION 2
 #define PVB_HOST_OPTS_INIT { .version = PVB_HOST_OPTS_VERSION }
 
 struct pvb_sim_opts {

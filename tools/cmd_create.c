@@ -228,7 +228,8 @@ static const char *cache_dir(const struct create_opts *o)
 
 /*
  * What a create that ends the command leaves to the kernel: the image's
- * and ramdisk's buffers and the host's handles, unmapped at exit rather
+ * and ramdisk's buffers and the host's handles (with, when the domain
+ * stays paused, its kernel and ramdisk mappings), unmapped at exit rather
  * than one munmap at a time.  In a Xen PV dom0 munmap of a populated
  * mapping clears each PTE through the hypervisor (0.14 s for a 66 MB
  * kernel under QEMU), while exit unpins the page tables first and drops
@@ -267,7 +268,12 @@ static int build_and_report(const struct create_opts *o, const char *host_name,
     dopts.log = log;
     if (prepare(cfg, &po, &pr) != 0)
         goto out;
-    if (pvb_host_open(host_name, &cli_host_opts, &host, &err) < 0) {
+    /* Paused, no console: the command ends (ends_after_create) and the
+     * process exits before anyone can unpause the domain. */
+    struct pvb_host_opts hopts = cli_host_opts;
+    hopts.version = PVB_HOST_OPTS_VERSION;
+    hopts.keep_mappings = o->paused && !o->console;
+    if (pvb_host_open(host_name, &hopts, &host, &err) < 0) {
         cli_error("%s", err.msg);
         goto out;
     }

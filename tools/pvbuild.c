@@ -21,7 +21,9 @@ static void print_log(void *opaque, enum pvb_log_level level, const char *msg)
 }
 
 pvb_logger cli_logger = { print_log, NULL };
-const struct pvb_host_opts cli_host_opts = { PVB_HOST_OPTS_VERSION, &cli_logger };
+const struct pvb_host_opts cli_host_opts = {
+    .version = PVB_HOST_OPTS_VERSION, .log = &cli_logger,
+};
 const struct pvb_lifecycle_opts cli_lifecycle_opts = {
     .version = PVB_LIFECYCLE_OPTS_VERSION, .log = &cli_logger,
 };

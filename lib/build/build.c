@@ -22,6 +22,8 @@ static int check_guest(const pvb_image *img, pvb_error *err)
 static void undo(struct build *b)
 {
     pvb_error ignored;
+    /* Before the frames go back: a failed build keeps no mapping. */
+    build_unmap_kept(b);
     if (b->pinned) {
         if (b->host->ops->unpin(b->host, b->domid, b->l4_mfn, &ignored) < 0)
             b->undo_failed = true;
@@ -160,5 +162,6 @@ int pvb_build(pvb_host *h, uint32_t domid, const pvb_image *img,
     }
     window_free(&b.low);
     window_free(&b.seg);
+    build_hand_kept(&b);
     return 0;
 }

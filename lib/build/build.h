@@ -58,6 +58,10 @@ struct build {
     /* An undo step failed: the domain may keep frames (or a pinned table). */
     bool undo_failed;
     bool claimed;            /* the host holds a claim for this build */
+    /* Kernel and ramdisk mappings left for the host (keep_mappings), handed
+     * to it only when the build succeeds. */
+    struct { void *addr; uint64_t count; } kept[2];
+    unsigned nr_kept;
     pvb_progress_fn *progress;
     void *progress_opaque;
 };
@@ -69,6 +73,15 @@ int build_mfn(const struct build *b, uint64_t pfn, xen_pfn_t *mfn, pvb_error *er
 void *build_map_pfns(struct build *b, uint64_t pfn, uint64_t count, int prot,
                      pvb_error *err);
 void build_unmap(struct build *b, void *addr, uint64_t count);
+/*
+ * build_unmap, or with the host's keep_mappings, later: a segment mapping
+ * is never a page table's, so it may outlive the build until the domain
+ * runs.  build_unmap_kept unmaps them (a failed build); build_hand_kept
+ * gives them to the host (a good one).
+ */
+void build_unmap_late(struct build *b, void *addr, uint64_t count);
+void build_unmap_kept(struct build *b);
+void build_hand_kept(struct build *b);
 
 /* claim.c: claim the plan's pages before populating; give the claim back */
 int claim_memory(struct build *b, pvb_error *err);

@@ -58,7 +58,6 @@ static int create_and_build(pvb_host *h, const struct pvb_config *cfg,
                             const struct pvb_domain_opts *opts,
                             struct pvb_domain *dom, pvb_error *err)
 {
-    const struct host_ops *ops = h->ops;
     struct pvb_empty_domain_opts dc = {
         .version = PVB_EMPTY_DOMAIN_OPTS_VERSION,
         .name = cfg->name,
@@ -88,7 +87,7 @@ static int create_and_build(pvb_host *h, const struct pvb_config *cfg,
     if (rc < 0 ||
         (rc = pvb_build(h, dom->domid, img, rd, plan, &bp, &dom->build, err)) < 0) {
         /* Left named in dom->domid if it will not go, for the caller to retry. */
-        if (ops->domain_destroy(h, dom->domid, &ignored) < 0)
+        if (host_domain_destroy(h, dom->domid, &ignored) < 0)
             fail_append(err, "; domain %u could not be destroyed: %s", dom->domid,
                         ignored.msg);
         else
@@ -151,14 +150,14 @@ int pvb_domain_destroy(pvb_host *h, uint32_t domid, pvb_error *err)
 {
     if (!h)
         return fail(err, -EINVAL, "pvb_domain_destroy: domain %u: the host is NULL", domid);
-    return h->ops->domain_destroy(h, domid, err);
+    return host_domain_destroy(h, domid, err);
 }
 
 int pvb_domain_unpause(pvb_host *h, uint32_t domid, pvb_error *err)
 {
     if (!h)
         return fail(err, -EINVAL, "pvb_domain_unpause: domain %u: the host is NULL", domid);
-    return h->ops->unpause(h, domid, err);
+    return host_unpause(h, domid, err);
 }
 
 int pvb_domain_introduce(pvb_host *h, const struct pvb_domain *dom,

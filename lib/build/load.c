@@ -63,7 +63,10 @@ int load_kernel(struct build *b, const pvb_image *img, pvb_error *err)
         memset(dst[i] + s->filesz, 0, s->memsz - s->filesz);
     }
     free(dst);
-    build_unmap(b, p, seg->pages);
+    if (rc < 0)
+        build_unmap(b, p, seg->pages);
+    else
+        build_unmap_late(b, p, seg->pages);
     return rc;
 }
 
@@ -83,7 +86,7 @@ int load_ramdisk(struct build *b, const pvb_ramdisk *rd, pvb_error *err)
         return rc;
     }
     memset(p + size, 0, seg->pages * PVB_PAGE_SIZE - size);
-    build_unmap(b, p, seg->pages);
+    build_unmap_late(b, p, seg->pages);
     return 0;
 }
 

@@ -79,6 +79,32 @@ void build_unmap(struct build *b, void *addr, uint64_t count)
         b->host->ops->unmap(b->host, addr, count);
 }
 
+void build_unmap_late(struct build *b, void *addr, uint64_t count)
+{
+    if (!addr || !b->host->keep_mappings ||
+        b->nr_kept == sizeof b->kept / sizeof b->kept[0]) {
+        build_unmap(b, addr, count);
+        return;
+    }
+    b->kept[b->nr_kept].addr = addr;
+    b->kept[b->nr_kept].count = count;
+    b->nr_kept++;
+}
+
+void build_unmap_kept(struct build *b)
+{
+    for (unsigned i = 0; i < b->nr_kept; i++)
+        build_unmap(b, b->kept[i].addr, b->kept[i].count);
+    b->nr_kept = 0;
+}
+
+void build_hand_kept(struct build *b)
+{
+    for (unsigned i = 0; i < b->nr_kept; i++)
+        host_keep(b->host, b->domid, b->kept[i].addr, b->kept[i].count);
+    b->nr_kept = 0;
+}
+
 static void release_frames(struct build *b, const xen_pfn_t *mfns, uint64_t count)
 {
     pvb_error ignored;

@@ -269,6 +269,7 @@ int pvb_host_new(const struct pvb_host_ops *ops, void *impl,
     c->base.ops = &c->table;
     c->ops = ops;
     c->impl = impl;
+    host_opts_apply(&c->base, opts);
     log_debug(log, "host %s: the caller's ops, version %u", ops->name, ops->version);
     *out = &c->base;
     return 0;

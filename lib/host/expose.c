@@ -32,7 +32,7 @@ static int x_domain_create(void *impl, const struct pvb_host_domain_config *cfg,
 
 static int x_domain_destroy(void *impl, uint32_t domid, pvb_error *err)
 {
-    return H(impl)->ops->domain_destroy(H(impl), domid, err);
+    return host_domain_destroy(H(impl), domid, err);
 }
 
 static int x_domain_info(void *impl, uint32_t domid, struct pvb_host_domain_info *info,
@@ -128,7 +128,7 @@ static int x_evtchn_alloc_unbound(void *impl, uint32_t domid, uint32_t remote_do
 
 static int x_unpause(void *impl, uint32_t domid, pvb_error *err)
 {
-    return H(impl)->ops->unpause(H(impl), domid, err);
+    return host_unpause(H(impl), domid, err);
 }
 
 static int x_features(void *impl, uint32_t *submap, pvb_error *err)

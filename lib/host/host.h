@@ -178,9 +178,24 @@ struct host_ops {
                      unsigned nr_vnodes, const struct pvb_plan_vnode *vn, pvb_error *err);
 };
 
-/* Every host embeds this first. */
+/* A mapping a successful build left for pvb_host_close (keep_mappings). */
+struct host_kept {
+    uint32_t domid;
+    void *addr;
+    size_t count;
+};
+
+/* Every host embeds this first (zeroed, then ops set). */
 struct pvb_host {
     const struct host_ops *ops;
+    /*
+     * pvb_host_opts.keep_mappings: in a Xen PV dom0 munmap clears each PTE
+     * through the hypervisor, while exit unpins the page tables first and
+     * drops them whole, so a caller about to exit leaves the big ones.
+     */
+    bool keep_mappings;
+    struct host_kept *kept;
+    size_t nr_kept, cap_kept;
 };
 
 /*
@@ -196,5 +211,20 @@ bool host_is_custom(const struct pvb_host *h, const struct pvb_host_ops **ops,
 /* The logger of opts (NULL opts: none), its version checked. */
 int host_opts_log(const struct pvb_host_opts *opts, const pvb_logger **log,
                   pvb_error *err);
+/* What of opts (checked by host_opts_log) the opened host keeps. */
+void host_opts_apply(struct pvb_host *h, const struct pvb_host_opts *opts);
+
+/*
+ * Leave the mapping at addr (count frames of domid) to host_release_kept
+ * or pvb_host_close; unmapped at once when there is no room to remember it.
+ */
+void host_keep(struct pvb_host *h, uint32_t domid, void *addr, size_t count);
+/* Unmap what host_keep left of domid.  A writable mapping of a frame keeps
+ * the guest from pinning it as a page table, and a domain destroyed with
+ * mappings stays a zombie: so this comes before unpause and destroy. */
+void host_release_kept(struct pvb_host *h, uint32_t domid);
+/* ops->unpause and ops->domain_destroy, after host_release_kept. */
+int host_unpause(struct pvb_host *h, uint32_t domid, pvb_error *err);
+int host_domain_destroy(struct pvb_host *h, uint32_t domid, pvb_error *err);
 
 #endif

@@ -583,7 +583,10 @@ int pvb_host_xen_open(const struct pvb_host_opts *opts, pvb_host **out,
         return fail(err, -e, "xen: libxenforeignmemory cannot open %s: %s",
                     PRIVCMD_PATH, strerror(e));
     }
-    return xen_host_finish(x, out, err);
+    rc = xen_host_finish(x, out, err);
+    if (rc == 0)
+        host_opts_apply(*out, opts);
+    return rc;
 }
 
 int pvb_host_xen_open_handles(xc_interface *xch, xenforeignmemory_handle *fmem,
@@ -607,5 +610,8 @@ int pvb_host_xen_open_handles(xc_interface *xch, xenforeignmemory_handle *fmem,
     x->fmem = fmem;
     x->xsh = xsh;
     x->borrowed = true;
-    return xen_host_finish(x, out, err);
+    rc = xen_host_finish(x, out, err);
+    if (rc == 0)
+        host_opts_apply(*out, opts);
+    return rc;
 }

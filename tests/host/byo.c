@@ -24,7 +24,7 @@ static void opens(void)
     struct pvb_host_opts v9 = { .version = 9 };
     ok(pvb_host_open("sim", &v9, &h, &err) == -EINVAL && h == NULL &&
        has(err.msg, "pvb_host_opts: version 9 is not known to libpvbuild " PVB_VERSION
-           " (it knows 1)"), "host opts version 9 refused: %s", err.msg);
+           " (it knows 2)"), "host opts version 9 refused: %s", err.msg);
     struct pvb_host_opts v0 = { 0 };
     ok(pvb_host_open("xen", &v0, &h, &err) == -EINVAL && has(err.msg, "version 0"),
        "host opts version 0 refused before Xen is tried: %s", err.msg);

@@ -24,3 +24,10 @@ tests_host_double_SOURCES = %reldir%/double.c
 tests_host_double_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_host_double_LDADD = $(TEST_LIBS)
 TESTS += tests/host/double
+
+# pvb_host_opts.keep_mappings: kept after a good build, never past unpause.
+check_PROGRAMS += tests/host/keep
+tests_host_keep_SOURCES = %reldir%/keep.c tests/build/common.h tests/proxy_host.h
+tests_host_keep_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_host_keep_LDADD = $(TEST_LIBS)
+TESTS += tests/host/keep

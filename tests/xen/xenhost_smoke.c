@@ -53,7 +53,7 @@ static int no_xen(void)
 {
     pvb_host *h = (pvb_host *)&h;      /* not NULL: open must clear it */
     pvb_error err = { 0 };
-    int rc = pvb_host_xen_open(&(struct pvb_host_opts){ PVB_HOST_OPTS_VERSION, &logger }, &h, &err);
+    int rc = pvb_host_xen_open(&(struct pvb_host_opts){ .version = PVB_HOST_OPTS_VERSION, .log = &logger }, &h, &err);
     is_u64((uint64_t)(int64_t)rc, (uint64_t)(int64_t)-ENOENT,
            "no Xen: open fails with -ENOENT");
     is_str(err.msg, NO_XEN_MSG, "no Xen: the one-line message");
@@ -446,7 +446,7 @@ int main(int argc, char **argv)
 
     pvb_host *h = NULL;
     pvb_error err = { 0 };
-    int rc = pvb_host_xen_open(&(struct pvb_host_opts){ PVB_HOST_OPTS_VERSION, &logger }, &h, &err);
+    int rc = pvb_host_xen_open(&(struct pvb_host_opts){ .version = PVB_HOST_OPTS_VERSION, .log = &logger }, &h, &err);
     if (!ok(rc == 0 && h, "open the xen host %s", rc ? err.msg : "")) {
         return done_testing();
     }
