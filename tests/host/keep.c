@@ -189,6 +189,7 @@ int main(void)
     long total = fc.calls;
 
     /* pvb_host_close releases what is left. */
+    free(p.base.kept);          /* the proxy is set up anew, never closed */
     keeper_init(&p, h, &fc, 0);
     domid = new_domain(h);
     rc = pvb_build(&p.base, domid, img, rd, &plan, NULL, NULL, &err);
