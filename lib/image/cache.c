@@ -228,6 +228,11 @@ void kcache_input_init(struct kcache_stream *st)
     stream_init(st, ENTRY_VERSION);
 }
 
+void kcache_input_hash(const void *in, size_t len, uint64_t out[2])
+{
+    kcache_hash(in, len, ENTRY_VERSION, out);
+}
+
 void kcache_stream_add(struct kcache_stream *st, const void *data, size_t len)
 {
     const unsigned char *p = data;
@@ -308,7 +313,7 @@ int kcache_lookup(struct kcache *c, const void *in, size_t len,
                   const struct pvb_limits *lim, struct kcache_hit *hit)
 {
     uint64_t h[2];
-    kcache_hash(in, len, ENTRY_VERSION, h);
+    kcache_input_hash(in, len, h);
     return kcache_lookup_hashed(c, h, len, lim, hit);
 }
 

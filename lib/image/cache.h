@@ -81,7 +81,10 @@ struct kcache_stream {
     uint64_t want[2];          /* the digest the bytes must have */
 };
 void kcache_stream_init(struct kcache_stream *st);
+/* The hash of a kernel file's bytes that its key is made of: in pieces
+ * (kcache_input_init) or at once, the same. */
 void kcache_input_init(struct kcache_stream *st);
+void kcache_input_hash(const void *in, size_t len, uint64_t out[2]);
 /* The ELF's page `index` (len bytes: a page, or less for the last one);
  * a page of zeros adds nothing. */
 #define KCACHE_PAGE 4096u

@@ -231,11 +231,8 @@ static int read_input_again(const pvb_image *img, void **data, size_t *len,
     int rc = read_whole_file(img->input_path, img->lim.max_output, data, len, err);
     if (rc < 0)
         return rc;
-    struct kcache_stream st;
     uint64_t h[2];
-    kcache_input_init(&st);
-    kcache_stream_add(&st, *data, *len);
-    kcache_stream_digest(&st, h);
+    kcache_input_hash(*data, *len, h);
     if (*len != img->input_len || h[0] != img->input_hash[0] ||
         h[1] != img->input_hash[1]) {
         free(*data);
@@ -320,6 +317,17 @@ int image_decode_again(pvb_image *img, const pvb_logger *log, const char *why,
     return rc;
 }
 
+/* The cache the options name (dir NULL: none), before any lookup. */
+static struct kcache cache_of(const struct pvb_image_opts *opts)
+{
+    return (struct kcache){
+        .dir = opts ? opts->cache_dir : NULL,
+        .max_bytes = opts && opts->cache_max_bytes ? opts->cache_max_bytes
+                                                   : PVB_DEFAULT_CACHE_MAX,
+        .log = opts ? opts->log : NULL,
+    };
+}
+
 /* A lookup's hit as the image's ELF: a view, the entry's headers and notes
  * checked against its view digest. */
 static int view_hit(pvb_image *img, const struct kcache *kc,
@@ -377,16 +385,10 @@ static int image_open(const char *name, const void *data, size_t len, bool owned
     if (!img)
         return fail(err, -ENOMEM, "%s: out of memory", name ? name : "kernel");
 
-    struct kcache kc = {
-        .dir = opts ? opts->cache_dir : NULL,
-        .max_bytes = opts && opts->cache_max_bytes ? opts->cache_max_bytes
-                                                   : PVB_DEFAULT_CACHE_MAX,
-        .log = log,
-    };
+    struct kcache kc = looked_up ? *looked_up : cache_of(opts);
     struct kcache_hit hit = { .fd = -1 };
     if (looked_up) {
-        kc = *looked_up;
-        kc.log = log;
+        ;                       /* asked already: a miss, kept in kc */
     } else if (kc.dir && !is_elf(data, len)) {
         if (kcache_lookup(&kc, data, len, &lim, &hit) == 1) {
             pvb_error verr;
@@ -510,11 +512,7 @@ static int open_cached_file(const char *path, int fd, uint64_t size,
     kcache_stream_digest(&st, h);
     phase_end(ph, "read");
 
-    *kc = (struct kcache){
-        .dir = opts->cache_dir,
-        .max_bytes = opts->cache_max_bytes ? opts->cache_max_bytes : PVB_DEFAULT_CACHE_MAX,
-        .log = opts->log,
-    };
+    *kc = cache_of(opts);
     struct kcache_hit hit = { .fd = -1 };
     if (kcache_lookup_hashed(kc, h, (size_t)size, &lim, &hit) != 1) {
         phase_end(ph, "cache");
