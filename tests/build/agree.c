@@ -27,16 +27,10 @@ static const struct { enum pvb_p2m_placement mode; uint64_t va; } placements[] =
 
 int main(void)
 {
-    const char *kernel = debian_kernel();
-    if (!kernel) {
-        printf("1..0 # SKIP no Debian kernel (scripts/find-kernel --fetch)\n");
-        return 0;
-    }
-    pvb_image *img;
+    pvb_image *img = debian_image_or_exit();
     pvb_host *h;
     pvb_error err = { 0 };
-    if (pvb_image_open_file(kernel, NULL, &img, &err) < 0 ||
-        pvb_host_sim_open(NULL, &h, &err) < 0) {
+    if (pvb_host_sim_open(NULL, &h, &err) < 0) {
         printf("Bail out! %s\n", err.msg);
         return 1;
     }

@@ -19,6 +19,37 @@ static inline const char *debian_kernel(void)
     return test_kernel();
 }
 
+/*
+ * Debian's kernel opened, or the test ends here: skipped without one (a
+ * plan of 0), bailed out when it cannot be opened.
+ */
+static inline pvb_image *debian_image_or_exit(void)
+{
+    const char *kernel = debian_kernel();
+    if (!kernel) {
+        printf("1..0 # SKIP no Debian kernel (install linux-image-amd64, or "
+               "scripts/find-kernel --fetch)\n");
+        exit(0);
+    }
+    pvb_image *img;
+    pvb_error err = { 0 };
+    if (pvb_image_open_file(kernel, NULL, &img, &err) < 0) {
+        printf("Bail out! %s\n", err.msg);
+        exit(1);
+    }
+    return img;
+}
+
+/* The pages a domain holds, or all ones when the host cannot say. */
+static inline uint64_t domain_pages(pvb_host *h, uint32_t domid)
+{
+    struct host_domain_info info;
+    pvb_error err;
+    if (h->ops->domain_info(h, domid, &info, &err) < 0)
+        return ~UINT64_C(0);
+    return info.nr_pages;
+}
+
 /* A ramdisk of `size` bytes of non-zero, position-dependent content. */
 static inline pvb_ramdisk *make_ramdisk(uint64_t size)
 {

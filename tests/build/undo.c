@@ -33,15 +33,6 @@ static void fault_init(struct proxy_host *p, struct fault_count *f, struct pvb_h
     p->opaque = f;
 }
 
-static uint64_t domain_pages(pvb_host *h, uint32_t domid)
-{
-    struct host_domain_info info;
-    pvb_error err;
-    if (h->ops->domain_info(h, domid, &info, &err) < 0)
-        return ~UINT64_C(0);
-    return info.nr_pages;
-}
-
 static uint32_t new_domain(pvb_host *h, uint64_t max_pages)
 {
     struct host_domain_config dc = { .name = "undo", .max_vcpus = 1, .max_pages = max_pages };
@@ -54,16 +45,10 @@ static uint32_t new_domain(pvb_host *h, uint64_t max_pages)
 
 int main(void)
 {
-    const char *kernel = debian_kernel();
-    if (!kernel) {
-        printf("1..0 # SKIP no Debian kernel (install linux-image-amd64)\n");
-        return 0;
-    }
-    pvb_image *img;
+    pvb_image *img = debian_image_or_exit();
     pvb_host *h;
     pvb_error err = { 0 };
-    if (pvb_image_open_file(kernel, NULL, &img, &err) < 0 ||
-        pvb_host_sim_open(NULL, &h, &err) < 0) {
+    if (pvb_host_sim_open(NULL, &h, &err) < 0) {
         printf("Bail out! %s\n", err.msg);
         return 1;
     }

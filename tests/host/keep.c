@@ -67,28 +67,10 @@ static uint32_t new_domain(pvb_host *h)
     return domid;
 }
 
-static uint64_t domain_pages(pvb_host *h, uint32_t domid)
-{
-    struct host_domain_info info;
-    pvb_error err;
-    if (h->ops->domain_info(h, domid, &info, &err) < 0)
-        return ~UINT64_C(0);
-    return info.nr_pages;
-}
-
 int main(void)
 {
-    const char *kernel = debian_kernel();
-    if (!kernel) {
-        printf("1..0 # SKIP no Debian kernel (install linux-image-amd64)\n");
-        return 0;
-    }
-    pvb_image *img;
+    pvb_image *img = debian_image_or_exit();
     pvb_error err = { 0 };
-    if (pvb_image_open_file(kernel, NULL, &img, &err) < 0) {
-        printf("Bail out! %s\n", err.msg);
-        return 1;
-    }
     pvb_ramdisk *rd = make_ramdisk(0x123456);
     struct pvb_config cfg;
     pvb_config_init(&cfg);
