@@ -11,6 +11,10 @@ tests_xen_readguest_SOURCES = %reldir%/readguest.c
 tests_xen_readguest_CPPFLAGS = $(AM_CPPFLAGS) $(XENCTRL_CFLAGS) $(XENFMEM_CFLAGS)
 tests_xen_readguest_LDADD = $(XENCTRL_LIBS) $(XENFMEM_LIBS) -lxenguest
 
+# The benchmark's clock: a command's wall time without a shell's own.
+check_PROGRAMS += tests/xen/timeit
+tests_xen_timeit_SOURCES = %reldir%/timeit.c
+
 # Failures injected on the real hypervisor: only `make check-xen` runs it
 # (in dom0); without Xen it has nothing to test, so it is not in TESTS.
 check_PROGRAMS += tests/xen/xen_inject
@@ -24,7 +28,7 @@ EXTRA_DIST += %reldir%/run.sh %reldir%/mkinitramfs.sh %reldir%/scenarios.sh \
 CLEANFILES += %reldir%/serial.log
 
 .PHONY: check-xen
-check-xen: tools/pvbuild lib/libpvbuild.la tests/xen/readguest \
+check-xen: tools/pvbuild lib/libpvbuild.la tests/xen/readguest tests/xen/timeit \
 		tests/xen/xenhost_smoke tests/xen/xen_inject examples/mini-toolstack \
 		pvguests
 	@$(AM_TESTS_ENVIRONMENT) $(SHELL) $(srcdir)/%reldir%/run.sh

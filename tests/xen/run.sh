@@ -48,6 +48,7 @@ QEMU_HARD_TIMEOUT=$((QEMU_TIMEOUT * 4))
 DOM0_INIT_IDLE=12
 SERIAL_LOG=${XEN_SERIAL_LOG:-$top_builddir/tests/xen/serial.log}
 READGUEST=$top_builddir/tests/xen/readguest
+TIMEIT=$top_builddir/tests/xen/timeit
 VMLINUZ=${PVBUILD_KERNEL:-$(sh "$top_srcdir/scripts/find-kernel" --quiet)}
 if [ -z "${KVER:-}" ]; then
 	KVER=$(basename "${VMLINUZ:-none}" | sed -n 's|^vmlinuz-||p')
@@ -85,6 +86,7 @@ done
 need_file "${VMLINUZ:-a Debian kernel}" "scripts/find-kernel --fetch gets one"
 need_file "$PVBUILD" "make tools/pvbuild"
 need_file "$READGUEST" "make tests/xen/readguest"
+need_file "$TIMEIT" "make tests/xen/timeit"
 if [ -n "$missing" ]; then
 	echo "Bail out! missing:${missing%,} (scripts/install-deps --xen installs the packages)"
 	exit 1
@@ -163,7 +165,7 @@ entry=$(xen_note "$work/vmlinux" entry)
 } >"$work/facts"
 
 payloads="$VMLINUZ=/payload/vmlinuz $work/vmlinux=/payload/vmlinux $work/facts=/payload/facts"
-payloads="$payloads $READGUEST=/usr/bin/readguest"
+payloads="$payloads $READGUEST=/usr/bin/readguest $TIMEIT=/usr/bin/timeit"
 if [ -z "${XEN_GUESTS+set}" ]; then
 	XEN_GUESTS=
 	for f in "$top_builddir"/tests/guests/*; do

@@ -187,13 +187,11 @@ run_domu() {
 pvb_debian() {
 	name=$1 kernel=$2 vcpus=$3 p2m=$4 want_p2m=$5 marker=$6
 	cmdline=$(cmdline_for "$marker")
-	t=$(now)
-	pvbuild create --host=xen --paused --json --name="$name" --kernel="$kernel" \
-		--ramdisk="$RD" --memory=$MEM --vcpus="$vcpus" --p2m-vaddr="$p2m" \
-		--cmdline="$cmdline" >"$W/$name.json" 2>"$W/$name.err"
+	timeit "$W/$name.time" pvbuild create --host=xen --paused --json --name="$name" \
+		--kernel="$kernel" --ramdisk="$RD" --memory=$MEM --vcpus="$vcpus" \
+		--p2m-vaddr="$p2m" --cmdline="$cmdline" >"$W/$name.json" 2>"$W/$name.err"
 	rc=$?
-	secs=$(since "$t")
-	echo "$secs" >"$W/$name.time"
+	secs=$(cat "$W/$name.time" 2>/dev/null)
 	id=$(sed -n 's/^  "domid": \([0-9]*\),*$/\1/p' "$W/$name.json")
 	if [ $rc -ne 0 ] || [ -z "$id" ]; then
 		fail_ok "$name: pvbuild create --host=xen --paused (exit $rc): $(head -n 1 "$W/$name.err")"
@@ -280,11 +278,7 @@ cmdline = "$(cmdline_for "$3")"
 on_poweroff = "destroy"
 on_crash = "destroy"
 EOF
-	t=$(now)
-	xl create -p "$W/$1.cfg" >"$W/$1.out" 2>&1
-	rc=$?
-	since "$t" >"$W/$1.time"
-	return $rc
+	timeit "$W/$1.time" xl create -p "$W/$1.cfg" >"$W/$1.out" 2>&1
 }
 
 # PVB_XEN_ONLY=bench (run.sh passes it through /payload/facts): only xl's
