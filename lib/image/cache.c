@@ -22,6 +22,8 @@
 /* The ELF starts on a page of its own, so the mapping hands it out aligned. */
 #define ENTRY_DATA_OFFSET 4096
 #define ENTRY_SUFFIX ".elf"
+/* A gunzipped ramdisk's entry: same layout, its own name and key. */
+#define RAMDISK_SUFFIX ".rd"
 /* A writer that died leaves its temporary file; others clear it later. */
 #define STALE_TMP_SECONDS 600
 
@@ -136,6 +138,22 @@ static void header_digest(const struct entry_header *h, uint64_t out[2])
 
 /* ------------------------------------------------------------ directory */
 
+/* The words messages use for what the cache holds. */
+static const char *what(const struct kcache *c)
+{
+    return c->kind == KCACHE_RAMDISK ? "ramdisk" : "kernel";
+}
+
+static const char *decoded(const struct kcache *c)
+{
+    return c->kind == KCACHE_RAMDISK ? "gunzipped ramdisk" : "decoded kernel";
+}
+
+static const char *redo(const struct kcache *c)
+{
+    return c->kind == KCACHE_RAMDISK ? "gunzipping the ramdisk" : "decoding the kernel";
+}
+
 /*
  * Only a directory its owner alone may write is trusted: anyone else who
  * could plant an entry would choose the kernel a domain boots.  Missing is
@@ -147,25 +165,25 @@ static int dir_usable(struct kcache *c)
     if (stat(c->dir, &st) < 0) {
         if (errno == ENOENT)
             return 0;
-        log_warn(c->log, "cache: %s: %s; the kernel cache is not used",
-                 c->dir, strerror(errno));
+        log_warn(c->log, "cache: %s: %s; the %s cache is not used",
+                 c->dir, strerror(errno), what(c));
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
-        log_warn(c->log, "cache: %s is not a directory; the kernel cache is "
-                 "not used", c->dir);
+        log_warn(c->log, "cache: %s is not a directory; the %s cache is "
+                 "not used", c->dir, what(c));
         return -1;
     }
     if (st.st_uid != geteuid()) {
         log_warn(c->log, "cache: %s belongs to uid %u, not to this user (uid "
-                 "%u); the kernel cache is not used", c->dir,
-                 (unsigned)st.st_uid, (unsigned)geteuid());
+                 "%u); the %s cache is not used", c->dir,
+                 (unsigned)st.st_uid, (unsigned)geteuid(), what(c));
         return -1;
     }
     if (st.st_mode & (S_IWGRP | S_IWOTH)) {
         log_warn(c->log, "cache: %s is writable by others than its owner "
-                 "(mode %04o); the kernel cache is not used", c->dir,
-                 (unsigned)(st.st_mode & 07777));
+                 "(mode %04o); the %s cache is not used", c->dir,
+                 (unsigned)(st.st_mode & 07777), what(c));
         return -1;
     }
     return 0;
@@ -175,10 +193,12 @@ static int dir_usable(struct kcache *c)
 
 /* The key: the input's hash (kcache_input_init), its size, the limits. */
 static void entry_key(const uint64_t h[2], size_t len, const struct pvb_limits *lim,
-                      uint64_t key[2])
+                      enum kcache_kind kind, uint64_t key[2])
 {
-    uint64_t words[6] = { h[0], h[1], len, lim->max_output,
-                          lim->max_decoder_mem, ENTRY_VERSION };
+    /* A kernel's key is what it was before ramdisks were cached: their
+     * entries stay good. */
+    uint64_t words[6] = { h[0], h[1], len, lim->max_output, lim->max_decoder_mem,
+                          ENTRY_VERSION | (uint64_t)kind << 32 };
     kcache_hash(words, sizeof words, P1, key);
 }
 
@@ -199,7 +219,8 @@ static const char *header_check(const struct kcache *c,
     if (h->key[0] != c->key[0] || h->key[1] != c->key[1] ||
         h->input_size != in_len || h->max_output != lim->max_output ||
         h->max_decoder_mem != lim->max_decoder_mem)
-        return "made for another kernel or other limits";
+        return c->kind == KCACHE_RAMDISK ? "made for another ramdisk or other limits"
+                                         : "made for another kernel or other limits";
     if (h->elf_size != size - ENTRY_DATA_OFFSET)
         return size - ENTRY_DATA_OFFSET < h->elf_size ? "truncated"
                                                       : "longer than its header says";
@@ -328,15 +349,16 @@ int kcache_lookup_hashed(struct kcache *c, const uint64_t input_hash[2], size_t 
         c->dir = NULL;
         return 0;
     }
-    entry_key(input_hash, len, lim, c->key);
+    entry_key(input_hash, len, lim, c->kind, c->key);
     c->input_size = len;
     c->max_output = lim->max_output;
     c->max_decoder_mem = lim->max_decoder_mem;
     int n = snprintf(c->path, sizeof c->path, "%s/%016" PRIx64 "%016" PRIx64 "%s",
-                     c->dir, c->key[0], c->key[1], ENTRY_SUFFIX);
+                     c->dir, c->key[0], c->key[1],
+                     c->kind == KCACHE_RAMDISK ? RAMDISK_SUFFIX : ENTRY_SUFFIX);
     if (n < 0 || (size_t)n >= sizeof c->path) {
         log_warn(c->log, "cache: %s: the directory's name is too long; the "
-                 "kernel cache is not used", c->dir);
+                 "%s cache is not used", c->dir, what(c));
         c->dir = NULL;
         return 0;
     }
@@ -344,8 +366,8 @@ int kcache_lookup_hashed(struct kcache *c, const uint64_t input_hash[2], size_t 
     int fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno != ENOENT)
-            log_warn(c->log, "cache: %s: %s; decoding the kernel", c->path,
-                     strerror(errno));
+            log_warn(c->log, "cache: %s: %s; %s", c->path, strerror(errno),
+                     redo(c));
         return 0;
     }
     struct stat st;
@@ -363,8 +385,8 @@ int kcache_lookup_hashed(struct kcache *c, const uint64_t input_hash[2], size_t 
         futimens(fd, NULL);   /* eviction takes the least recently used */
     if (why) {
         close(fd);
-        log_warn(c->log, "cache: %s: %s; ignored, decoding the kernel again",
-                 c->path, why);
+        log_warn(c->log, "cache: %s: %s; ignored, %s again", c->path, why,
+                 redo(c));
         return 0;
     }
     hit->fd = fd;
@@ -399,11 +421,12 @@ static int older_first(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* Kernels and ramdisks share the directory and its cap. */
 static bool is_entry_name(const char *n)
 {
-    size_t len = strlen(n), sl = strlen(ENTRY_SUFFIX);
-    return len == 32 + sl && strspn(n, "0123456789abcdef") == 32 &&
-           strcmp(n + 32, ENTRY_SUFFIX) == 0;
+    size_t len = strlen(n);
+    return len > 32 && strspn(n, "0123456789abcdef") == 32 &&
+           (strcmp(n + 32, ENTRY_SUFFIX) == 0 || strcmp(n + 32, RAMDISK_SUFFIX) == 0);
 }
 
 /* Remove the least recently used entries until the rest fit the cap. */
@@ -507,14 +530,14 @@ void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
     if (!c->dir)
         return;
     if ((uint64_t)elf_len + ENTRY_DATA_OFFSET > c->max_bytes) {
-        log_info(c->log, "cache: the decoded kernel (%zu bytes) is larger than "
-                 "the cache's cap of %" PRIu64 " bytes; not cached", elf_len,
-                 c->max_bytes);
+        log_info(c->log, "cache: the %s (%zu bytes) is larger than "
+                 "the cache's cap of %" PRIu64 " bytes; not cached", decoded(c),
+                 elf_len, c->max_bytes);
         return;
     }
     if (mkdir(c->dir, 0700) < 0 && errno != EEXIST) {
-        log_warn(c->log, "cache: cannot create %s: %s; the kernel is not cached",
-                 c->dir, strerror(errno));
+        log_warn(c->log, "cache: cannot create %s: %s; the %s is not cached",
+                 c->dir, strerror(errno), what(c));
         return;
     }
     if (dir_usable(c) < 0)
@@ -533,7 +556,8 @@ void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
     h.bzimage_version = box->bzimage_version;
     kcache_elf_digest(elf, elf_len, h.elf_digest);
     pvb_error verr;
-    if (elfview_digest(elf, elf_len, h.view_digest, &verr) < 0) {
+    if (c->kind == KCACHE_KERNEL &&
+        elfview_digest(elf, elf_len, h.view_digest, &verr) < 0) {
         log_warn(c->log, "cache: %s; the kernel is not cached", verr.msg);
         return;
     }
@@ -547,8 +571,8 @@ void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
         return;
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        log_warn(c->log, "cache: cannot write in %s: %s; the kernel is not "
-                 "cached", c->dir, strerror(errno));
+        log_warn(c->log, "cache: cannot write in %s: %s; the %s is not "
+                 "cached", c->dir, strerror(errno), what(c));
         return;
     }
     /*
@@ -565,16 +589,16 @@ void kcache_store(struct kcache *c, const void *elf, size_t elf_len,
     }
     if (rc < 0) {
         unlink(tmp);
-        log_warn(c->log, "cache: writing %s: %s; the kernel is not cached",
-                 tmp, strerror(e));
+        log_warn(c->log, "cache: writing %s: %s; the %s is not cached",
+                 tmp, strerror(e), what(c));
         return;
     }
     if (rename(tmp, c->path) < 0) {
-        log_warn(c->log, "cache: renaming %s to %s: %s; the kernel is not "
-                 "cached", tmp, c->path, strerror(errno));
+        log_warn(c->log, "cache: renaming %s to %s: %s; the %s is not "
+                 "cached", tmp, c->path, strerror(errno), what(c));
         unlink(tmp);
         return;
     }
-    log_info(c->log, "cache: %s: the decoded kernel, kept for next time", c->path);
+    log_info(c->log, "cache: %s: the %s, kept for next time", c->path, decoded(c));
     evict(c, strrchr(c->path, '/') + 1);
 }

@@ -16,6 +16,10 @@
  * An entry that fails any of these is ignored with a warning, the kernel
  * is decoded again and the entry written anew.  Reading the whole entry
  * at the lookup cost 0.24 s of a 1.4 s create in a PV dom0 under QEMU.
+ *
+ * A gunzipped ramdisk (KCACHE_RAMDISK) takes the same layout with no view
+ * digest, its own key and name; ramdisk.c reads it back whole and checks
+ * its digest at the open (a ramdisk is a few MB, not a kernel's 66).
  */
 #ifndef PVB_IMAGE_CACHE_H
 #define PVB_IMAGE_CACHE_H
@@ -25,8 +29,15 @@
 #include <stdint.h>
 #include "pvbuild.h"
 
+/* What an entry holds; part of its key and its name. */
+enum kcache_kind {
+    KCACHE_KERNEL = 0,         /* a kernel's ELF, decoded (NAME.elf) */
+    KCACHE_RAMDISK = 1,        /* a gzip ramdisk, gunzipped (NAME.rd) */
+};
+
 struct kcache {
     const char *dir;           /* NULL: no cache */
+    enum kcache_kind kind;
     uint64_t max_bytes;
     const pvb_logger *log;
     /* Set by kcache_lookup for kcache_store: */
