@@ -248,7 +248,9 @@ typedef struct pvb_image pvb_image;
  * and replaced; a directory that cannot be written, or that others than
  * its owner may write, is a warning, never a failure.  The directory is
  * made mode 0700; the least recently used entries go when the entries
- * pass cache_max_bytes.  Plain ELF files are never cached.
+ * pass cache_max_bytes.  Plain ELF files are never cached.  A gzip
+ * ramdisk's gunzipped bytes are kept the same way (pvb_ramdisk_opts, from
+ * version 2), in the same directory and under the same cap.
  */
 #define PVB_DEFAULT_CACHE_DIR "/var/cache/pvbuild"
 #define PVB_DEFAULT_CACHE_MAX (UINT64_C(512) << 20)   /* 512 MiB */
@@ -291,12 +293,16 @@ const void *pvb_image_segment_data(const pvb_image *img, size_t i);
 
 typedef struct pvb_ramdisk pvb_ramdisk;
 
-#define PVB_RAMDISK_OPTS_VERSION 1
+#define PVB_RAMDISK_OPTS_VERSION 2
 struct pvb_ramdisk_opts {
     unsigned int version;        /* PVB_RAMDISK_OPTS_VERSION */
     struct pvb_limits limits;
     bool keep_compressed;        /* load a gzip ramdisk as it is */
     const pvb_logger *log;
+    /* Version 2: the gunzipped ramdisk is cached as a decoded kernel is
+     * (pvb_image_opts), keyed by the gzip file's bytes and the limits. */
+    const char *cache_dir;       /* NULL: no cache */
+    uint64_t cache_max_bytes;    /* 0: PVB_DEFAULT_CACHE_MAX */
 };
 #define PVB_RAMDISK_OPTS_INIT { .version = PVB_RAMDISK_OPTS_VERSION }
 

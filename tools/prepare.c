@@ -20,6 +20,7 @@ int prepare(const struct pvb_config *cfg, const struct prepare_opts *po,
     io.cache_dir = po->cache_dir;
     ro.log = po->log;
     ro.keep_compressed = po->keep_compressed;
+    ro.cache_dir = po->cache_dir;
     *p = (struct prepared){ 0 };
     timings_reset(tm);
     /* The config's own rules (vnuma= sums, cpu lists) name no file: say

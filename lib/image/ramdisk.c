@@ -3,11 +3,17 @@
  * The initial ramdisk: loaded as it is, or gunzipped first as Xen 4.17's
  * libxenguest does (only gzip: the guest kernel unpacks the rest itself).
  *
+ * A gunzipped ramdisk is kept in the cache the options name (cache.h),
+ * keyed by the gzip file's bytes: the same ramdisk is then read back, its
+ * digest checked, instead of gunzipped again (0.06 s of a 0.7 s create
+ * in a PV dom0 under QEMU for a 1 MB busybox ramdisk).
+ *
  * A ramdisk loaded as it is stays in its file until the build copies it
  * into the guest: its size comes from fstat, so a ramdisk the guest cannot
  * hold is refused by the layout before a byte of it is read, and the
  * bytes are never held twice (once on the heap, once in the guest).
  */
+#include "image/cache.h"
 #include "image/decompress.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -30,6 +36,60 @@ struct pvb_ramdisk {
     enum pvb_compression compression;
     bool decompressed;
 };
+
+/* The cache the options name; a version-1 struct ends before it. */
+static struct kcache cache_of(const struct pvb_ramdisk_opts *opts)
+{
+    bool v2 = opts && opts->version >= 2;
+    return (struct kcache){
+        .dir = v2 ? opts->cache_dir : NULL,
+        .kind = KCACHE_RAMDISK,
+        .max_bytes = v2 && opts->cache_max_bytes ? opts->cache_max_bytes
+                                                 : PVB_DEFAULT_CACHE_MAX,
+        .log = opts ? opts->log : NULL,
+    };
+}
+
+/*
+ * The ramdisk gunzipped before: 1 with *out filled (its digest checked),
+ * 0 on a miss or a bad entry (warned about; kc->path is then where the
+ * fresh one goes).
+ */
+static int read_back(struct kcache *kc, const void *gz, size_t len,
+                     const struct pvb_limits *lim, void **out, size_t *out_len)
+{
+    struct kcache_hit hit;
+    if (kcache_lookup(kc, gz, len, lim, &hit) != 1)
+        return 0;
+    const char *why = NULL;
+    void *buf = hit.elf_len ? mem_malloc(hit.elf_len) : NULL;
+    if (!hit.elf_len)
+        why = "it is empty";
+    else if (!buf)
+        why = "no memory to read it";
+    else {
+        uint64_t d[2];
+        /* Page by page, each first touch is a fault through Xen. */
+        mem_prefault(buf, hit.elf_len);
+        if (read_file_at(hit.fd, kc->path, hit.offset, buf, hit.elf_len, NULL) < 0)
+            why = "it cannot be read";
+        else {
+            kcache_elf_digest(buf, hit.elf_len, d);
+            if (d[0] != hit.digest[0] || d[1] != hit.digest[1])
+                why = "its bytes do not match its digest";
+        }
+    }
+    close(hit.fd);
+    if (why) {
+        free(buf);
+        log_warn(kc->log, "cache: %s: %s; ignored, gunzipping the ramdisk again",
+                 kc->path, why);
+        return 0;
+    }
+    *out = buf;
+    *out_len = hit.elf_len;
+    return 1;
+}
 
 int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
                          const struct pvb_ramdisk_opts *opts, pvb_ramdisk **out,
@@ -65,12 +125,21 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
     if (rd->compression == PVB_COMP_GZIP && !keep) {
         char what[PVB_ERROR_MAX / 2];
         size_t out_len;
+        struct kcache kc = cache_of(opts);
         snprintf(what, sizeof what, "%s: gzip ramdisk", name);
-        rc = pvb_decompress(PVB_COMP_GZIP, data, len, &lim, what, &rd->data,
-                            &out_len, err);
-        if (rc < 0) {
-            pvb_ramdisk_close(rd);
-            return rc;
+        if (read_back(&kc, data, len, &lim, &rd->data, &out_len)) {
+            log_info(kc.log, "cache: %s: the gunzipped ramdisk, read back", kc.path);
+        } else {
+            rc = pvb_decompress(PVB_COMP_GZIP, data, len, &lim, what, &rd->data,
+                                &out_len, err);
+            if (rc < 0) {
+                pvb_ramdisk_close(rd);
+                return rc;
+            }
+            struct kcache_container box = { .compression = PVB_COMP_GZIP,
+                                             .payload_size = len };
+            if (out_len)
+                kcache_store(&kc, rd->data, out_len, &box);
         }
         rd->size = out_len;
         rd->decompressed = true;

@@ -10,7 +10,8 @@ is "$rc" 0 "--help exits 0"
 like "$out" "inspect" "--help lists inspect"
 like "$out" "create" "--help lists create"
 out=$("$PVBUILD" --version)
-like "$out" "pvbuild 0.1.0" "--version"
+version=$(sed -n 's/^AC_INIT(\[pvbuild\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+like "$out" "pvbuild $version" "--version says configure.ac's $version"
 "$PVBUILD" frobnicate 2>"$tmp/err"; rc=$?
 is "$rc" 2 "an unknown command exits 2"
 like "$(cat "$tmp/err")" "unknown command 'frobnicate'" "and says so"

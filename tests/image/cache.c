@@ -20,27 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static char warned[4096], hit_line[1024];
-static unsigned nr_warnings, nr_hits;
-
-static void grab(void *opaque, enum pvb_log_level level, const char *msg)
-{
-    (void)opaque;
-    if (level == PVB_LOG_WARNING) {
-        nr_warnings++;
-        snprintf(warned, sizeof warned, "%s", msg);
-    } else if (level == PVB_LOG_INFO && strstr(msg, "the decoded kernel (its headers and notes checked")) {
-        nr_hits++;
-        snprintf(hit_line, sizeof hit_line, "%s", msg);
-    }
-}
-static const pvb_logger logger = { grab, NULL };
-
-static void reset_log(void)
-{
-    warned[0] = hit_line[0] = 0;
-    nr_warnings = nr_hits = 0;
-}
+#define CACHELOG_HIT "the decoded kernel (its headers and notes checked"
+#include "cachelog.h"
 
 static double now(void)
 {
