@@ -18,17 +18,6 @@ static pvb_host *sim2(pvb_error *err)
     return pvb_host_sim_open(&so, &h, err) < 0 ? NULL : h;
 }
 
-static uint32_t new_domain(pvb_host *h, uint64_t pages, unsigned vcpus)
-{
-    struct host_domain_config dc = { .name = "aff", .max_vcpus = vcpus,
-                                     .max_pages = pages + 256 };
-    uint32_t domid = 0;
-    pvb_error err;
-    if (h->ops->domain_create(h, &dc, &domid, &err) < 0)
-        diag("domain_create: %s", err.msg);
-    return domid;
-}
-
 struct keys {
     uint64_t mib;
     unsigned vcpus;
@@ -86,7 +75,7 @@ static void refused(pvb_host *h, const pvb_image *img, const struct keys *k, int
 {
     struct pvb_plan *p = NULL;
     pvb_error err = { 0 };
-    uint32_t d = new_domain(h, k->mib << 8, k->vcpus);
+    uint32_t d = new_domain(h, "aff", (k->mib << 8) + 256, k->vcpus);
     int rc = build(h, img, d, k, &p, &err);
     ok(rc == code && strstr(err.msg, word) && !strchr(err.msg, '\n'),
        "%s: refused (%d): %s", what, rc, err.msg);
@@ -109,7 +98,7 @@ int main(void)
     struct pvb_plan *p = NULL;
 
     /* No keys: the freest node (1) and soft affinity to its cpus 2-3. */
-    uint32_t d = new_domain(h, 0x4000, 2);
+    uint32_t d = new_domain(h, "aff", 0x4000 + 256, 2);
     struct keys k = { .mib = 64, .vcpus = 2 };
     int rc = build(h, img, d, &k, &p, &err);
     ok(rc == 0 && p->nr_numa == 1 && p->numa[0].node == 1, "no cpus=: on node 1, the "
@@ -123,7 +112,7 @@ int main(void)
     h->ops->domain_destroy(h, d, &err);
 
     /* cpus="nodes:0": only node 0 is a candidate, though node 1 is freer. */
-    d = new_domain(h, 0x4000, 2);
+    d = new_domain(h, "aff", 0x4000 + 256, 2);
     k.cpus = "nodes:0";
     rc = build(h, img, d, &k, &p, &err);
     ok(rc == 0 && p->nr_numa == 1 && p->numa[0].node == 0 && p->numa[0].pages == 0x4000,
@@ -141,7 +130,7 @@ int main(void)
     h->ops->domain_destroy(h, d, &err);
 
     /* A per-vCPU list, and cpus_soft= over the placement's soft. */
-    d = new_domain(h, 0x4000, 2);
+    d = new_domain(h, "aff", 0x4000 + 256, 2);
     k.cpus = "3;0-1,3;";
     k.cpus_soft = "3";
     rc = build(h, img, d, &k, &p, &err);
@@ -153,7 +142,7 @@ int main(void)
     h->ops->domain_destroy(h, d, &err);
 
     /* cpus= whose nodes cannot hold the guest: Xen places it, with a warning. */
-    d = new_domain(h, 0x14000, 1);
+    d = new_domain(h, "aff", 0x14000 + 256, 1);
     k = (struct keys){ .mib = 320, .vcpus = 1, .cpus = "2" };
     rc = build(h, img, d, &k, &p, &err);
     ok(rc == 0 && p->nr_numa == 0 && p->nr_warnings == 1 &&
@@ -164,7 +153,7 @@ int main(void)
     h->ops->domain_destroy(h, d, &err);
 
     /* vnuma=: each vnode on its pnode, vCPUs soft to their pnode. */
-    d = new_domain(h, 0x8000, 2);
+    d = new_domain(h, "aff", 0x8000 + 256, 2);
     k = (struct keys){ .mib = 128, .vcpus = 2,
                        .vnuma = "pnode=1 size=32 vcpus=1;pnode=0 size=96 vcpus=0" };
     rc = build(h, img, d, &k, &p, &err);
@@ -224,7 +213,7 @@ int main(void)
     pvb_config_set_string(&cfg.cpus, "0", &err);
     pvb_free(p);
     p = NULL;
-    d = new_domain(h, 0x4000, 1);
+    d = new_domain(h, "aff", 0x4000 + 256, 1);
     rc = pvb_plan_make(pvb_image_guest(img), &cfg, 0, &p, &err);
     if (rc == 0)
         rc = pvb_build(h, d, img, NULL, p, NULL, NULL, &err);

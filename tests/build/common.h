@@ -50,6 +50,20 @@ static inline uint64_t domain_pages(pvb_host *h, uint32_t domid)
     return info.nr_pages;
 }
 
+/* An empty domain named `name` that may hold max_pages; a failure is a
+ * diagnostic, the test's checks then fail on domid 0. */
+static inline uint32_t new_domain(pvb_host *h, const char *name, uint64_t max_pages,
+                                  unsigned vcpus)
+{
+    struct host_domain_config dc = { .name = name, .max_vcpus = vcpus,
+                                     .max_pages = max_pages };
+    uint32_t domid = 0;
+    pvb_error err;
+    if (h->ops->domain_create(h, &dc, &domid, &err) < 0)
+        diag("domain_create: %s", err.msg);
+    return domid;
+}
+
 /* A ramdisk of `size` bytes of non-zero, position-dependent content. */
 static inline pvb_ramdisk *make_ramdisk(uint64_t size)
 {

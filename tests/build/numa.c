@@ -19,17 +19,6 @@ static pvb_host *sim(uint64_t mib, unsigned nodes, pvb_error *err)
     return h;
 }
 
-static uint32_t new_domain(pvb_host *h, uint64_t pages)
-{
-    struct host_domain_config dc = { .name = "numa", .max_vcpus = 1,
-                                     .max_pages = pages + 256 };
-    uint32_t domid = 0;
-    pvb_error err;
-    if (h->ops->domain_create(h, &dc, &domid, &err) < 0)
-        diag("domain_create: %s", err.msg);
-    return domid;
-}
-
 /* Plan, place on the host's nodes, build: *plan is the caller's to free. */
 static int build(pvb_host *h, const pvb_image *img, uint32_t domid, uint64_t mib,
                  struct pvb_plan **plan, pvb_error *err)
@@ -72,7 +61,7 @@ int main(void)
 
     /* One node holds it: all on the freest. */
     struct pvb_plan *pp = NULL;
-    uint32_t d = new_domain(h, 0x8000);
+    uint32_t d = new_domain(h, "numa", 0x8000 + 256, 1);
     int rc = build(h, img, d, 128, &pp, &err);
 #define plan (*pp)
     ok(rc == 0, "a 128 MiB guest builds (%s)", rc ? err.msg : "ok");
@@ -101,7 +90,7 @@ int main(void)
     h->ops->domain_destroy(h, d, &err);
 
     /* Neither holds it: spread, node 0 first with what it has free. */
-    d = new_domain(h, 0x18000);
+    d = new_domain(h, "numa", 0x18000 + 256, 1);
     h->ops->numa_info(h, &nu, &err);
     uint64_t want0 = nu.free_pages[0] / 512 * 512, want1 = 0x18000 - want0;
     rc = build(h, img, d, 384, &pp, &err);
@@ -123,7 +112,7 @@ int main(void)
     pvb_host_close(h);
 
     h = sim(512, 1, &err);
-    d = new_domain(h, 0x8000);
+    d = new_domain(h, "numa", 0x8000 + 256, 1);
     rc = build(h, img, d, 128, &pp, &err);
     ok(rc == 0 && plan.nr_numa == 0, "one node: no placement in the plan");
     pvb_host_close(h);

@@ -33,16 +33,6 @@ static void fault_init(struct proxy_host *p, struct fault_count *f, struct pvb_h
     p->opaque = f;
 }
 
-static uint32_t new_domain(pvb_host *h, uint64_t max_pages)
-{
-    struct host_domain_config dc = { .name = "undo", .max_vcpus = 1, .max_pages = max_pages };
-    uint32_t domid = 0;
-    pvb_error err;
-    if (h->ops->domain_create(h, &dc, &domid, &err) < 0)
-        diag("domain_create: %s", err.msg);
-    return domid;
-}
-
 int main(void)
 {
     pvb_image *img = debian_image_or_exit();
@@ -68,7 +58,7 @@ int main(void)
     struct proxy_host f;
     struct fault_count fc;
     fault_init(&f, &fc, h, 0);
-    uint32_t domid = new_domain(h, 128 * 256);
+    uint32_t domid = new_domain(h, "undo", 128 * 256, 1);
     int rc = pvb_build(&f.base, domid, img, rd, &plan, NULL, &res, &err);
     ok(rc == 0, "a good build through the proxy host (%ld host calls)", fc.calls);
     ok(domain_pages(h, domid) == 128 * 256, "it populated every page");
@@ -81,7 +71,7 @@ int main(void)
     h->ops->domain_destroy(h, domid, &err);
 
     /* A plan for another ramdisk size, or for no ramdisk, is refused. */
-    domid = new_domain(h, 128 * 256);
+    domid = new_domain(h, "undo", 128 * 256, 1);
     rc = pvb_build(h, domid, img, NULL, &plan, NULL, &res, &err);
     ok(rc == -EINVAL && strstr(err.msg, "the plan was made for a ramdisk of 0x123456"),
        "the plan of another ramdisk is refused: %s", err.msg);
@@ -93,7 +83,7 @@ int main(void)
     long clean = 0;
     for (long n = 1; n <= total; n++) {
         fault_init(&f, &fc, h, n);
-        domid = new_domain(h, 128 * 256);
+        domid = new_domain(h, "undo", 128 * 256, 1);
         rc = pvb_build(&f.base, domid, img, rd, &plan, NULL, &res, &err);
         uint64_t left = domain_pages(h, domid);
         size_t views = sim_live_views(h);
@@ -108,7 +98,7 @@ int main(void)
        "kept, no mapping left (%ld clean)", total, clean);
 
     /* max_pages below memory: refused before anything is populated. */
-    domid = new_domain(h, 100 * 256);
+    domid = new_domain(h, "undo", 100 * 256, 1);
     rc = pvb_build(h, domid, img, rd, &plan, NULL, &res, &err);
     ok(rc == -ENOSPC, "max_pages below the plan's pages is refused: %s", err.msg);
     ok(strstr(err.msg, "max_pages") != NULL, "the error names max_pages");

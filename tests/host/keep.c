@@ -56,7 +56,7 @@ static void keeper_init(struct proxy_host *p, struct pvb_host *inner,
     p->opaque = f;
 }
 
-static uint32_t new_domain(pvb_host *h)
+static uint32_t empty_domain(pvb_host *h)
 {
     struct pvb_empty_domain_opts o = PVB_EMPTY_DOMAIN_OPTS_INIT;
     o.max_mib = MIB;
@@ -94,7 +94,7 @@ int main(void)
             printf("Bail out! %s\n", err.msg);
             return 1;
         }
-        domid = new_domain(h);
+        domid = empty_domain(h);
         rc = pvb_build(h, domid, img, rd, &plan, NULL, NULL, &err);
         ok(rc == 0 && sim_live_views(h) == 0 && h->nr_kept == 0,
            "%s: a good build leaves no mapping (%zu)", i ? "keep_mappings false" : "no opts",
@@ -107,7 +107,7 @@ int main(void)
     rc = pvb_host_open("sim", &v1, &h, &err);
     ok(rc == 0, "version-1 host opts are accepted: %s", rc ? err.msg : "");
     if (rc == 0) {
-        domid = new_domain(h);
+        domid = empty_domain(h);
         rc = pvb_build(h, domid, img, rd, &plan, NULL, NULL, &err);
         ok(rc == 0 && sim_live_views(h) == 0,
            "version 1: the member past its end is not read (%zu views left)",
@@ -122,16 +122,16 @@ int main(void)
         printf("Bail out! %s\n", err.msg);
         return 1;
     }
-    domid = new_domain(h);
+    domid = empty_domain(h);
     rc = pvb_build(h, domid, img, rd, &plan, NULL, NULL, &err);
     ok(rc == 0, "keep_mappings: the build succeeds %s", rc ? err.msg : "");
     is_u64(sim_live_views(h), 2, "the kernel and ramdisk mappings are still there");
     is_u64(h->nr_kept, 2, "the host holds both");
     ok(sim_domain_unpaused(h, domid, &err) == 0, "the domain is still paused");
-    rc = pvb_build(h, new_domain(h), img, NULL, &plan, NULL, NULL, &err);
+    rc = pvb_build(h, empty_domain(h), img, NULL, &plan, NULL, NULL, &err);
     ok(rc < 0 && sim_live_views(h) == 2,
        "a build refused (the plan's ramdisk is missing) keeps none of its own");
-    uint32_t other = new_domain(h);
+    uint32_t other = empty_domain(h);
     rc = pvb_build(h, other, img, rd, &plan, NULL, NULL, &err);
     is_u64(sim_live_views(h), 4, "a second domain's mappings stay too");
     rc = pvb_domain_unpause(h, domid, &err);
@@ -156,14 +156,14 @@ int main(void)
     struct proxy_host p;
     struct fault_count fc;
     keeper_init(&p, h, &fc, 0);
-    domid = new_domain(h);
+    domid = empty_domain(h);
     views_at_unpause = 99;
     rc = pvb_build(&p.base, domid, img, rd, &plan, NULL, NULL, &err);
     ok(rc == 0 && sim_live_views(h) == 4, "a build through the proxy keeps its two");
     rc = pvb_domain_unpause(&p.base, domid, &err);
     is_u64(views_at_unpause, 2, "pvb_domain_unpause: the domain's mappings were "
            "gone before unpause reached the host");
-    domid = new_domain(h);
+    domid = empty_domain(h);
     views_at_destroy = 99;
     rc = pvb_build(&p.base, domid, img, rd, &plan, NULL, NULL, &err);
     rc = pvb_domain_destroy(&p.base, domid, &err);
@@ -173,7 +173,7 @@ int main(void)
     /* pvb_host_close releases what is left. */
     free(p.base.kept);          /* the proxy is set up anew, never closed */
     keeper_init(&p, h, &fc, 0);
-    domid = new_domain(h);
+    domid = empty_domain(h);
     rc = pvb_build(&p.base, domid, img, rd, &plan, NULL, NULL, &err);
     ok(rc == 0 && sim_live_views(h) == 4, "one more kept through the proxy");
     pvb_host_close(&p.base);    /* the proxy's close leaves the sim host open */
@@ -184,7 +184,7 @@ int main(void)
     long clean = 0, calls = 0;
     for (long n = 1; n <= total; n++) {
         keeper_init(&p, h, &fc, n);
-        domid = new_domain(h);
+        domid = empty_domain(h);
         size_t before = sim_live_views(h);
         rc = pvb_build(&p.base, domid, img, rd, &plan, NULL, NULL, &err);
         if (rc == 0) {
@@ -216,7 +216,7 @@ int main(void)
         printf("Bail out! %s\n", err.msg);
         return 1;
     }
-    domid = new_domain(own);
+    domid = empty_domain(own);
     rc = pvb_build(own, domid, img, rd, &plan, NULL, NULL, &err);
     ok(rc == 0 && sim_live_views(sim) == 2, "pvb_host_new with keep_mappings keeps "
        "the two (%zu)", sim_live_views(sim));
