@@ -75,7 +75,56 @@ for ph in exec read cache decompress copy elf cache-write ramdisk host-open \
 		'BEGIN { printf "# BENCH:   %-16s %13s  %14s  %7s\n", p, a, b, c }'
 done
 diag "BENCH:   (wall, outside the process: first $(cat "$W/bench-bz-first.time" 2>/dev/null), cached $(cat "$W/bench-bz-cached.time" 2>/dev/null), raw ELF $(cat "$W/bench-elf.time" 2>/dev/null))"
-diag "BENCH: xl create -p, same kernel, ramdisk, memory: bzImage $(cat "$W/xlref.time" 2>/dev/null) s, raw ELF $(cat "$W/xlelf.time" 2>/dev/null) s (xl gives no phases)"
+diag "BENCH: xl create -p, same kernel, ramdisk, memory: bzImage $(cat "$W/xlref.time" 2>/dev/null) s, raw ELF $(cat "$W/xlelf.time" 2>/dev/null) s (phases below)"
+# xl's phases: one more create of each kernel with `xl -vvv`, its log lines
+# timed as they come (timeit -e), not counted in the figures above.
+for x in xlref xlelf; do
+	[ -s "$W/$x.cfg" ] || continue
+	sed "s/^name = .*/name = \"$x-v\"/" "$W/$x.cfg" >"$W/$x-v.cfg"
+	if timeit -e "$W/$x-v.log" "$W/$x-v.time" xl -vvv create -p "$W/$x-v.cfg" >/dev/null; then
+		xl destroy "$x-v" >/dev/null 2>&1
+		wait_until 60 sh -c "! xl domid $x-v"
+	else
+		diag "BENCH: xl -vvv create -p $x failed"
+	fi
+	settle_memory "$FREE0"
+done
+# xl_phase NAME LOG TIMEFILE: the seconds of one of xl's phases, from the
+# first log line that opens it to the first that opens a later one (the
+# process's end for the last); empty when its opening line is missing.
+# Milestones: xl's own, libxl's (libxl_create.c, libxl_dom.c) and
+# libxenguest's (xc_dom_*), in the order they run.
+xl_phase() {
+	awk -v want="$1" -v end="$(cat "$3" 2>/dev/null)" '
+	BEGIN {
+		n = split("exec|Parsing config|do_domain_create: ao|running bootloader|" \
+			"xc_dom_allocate:|xc_dom_parse_image: called|xc_dom_boot_mem_init: called|" \
+			"xc_dom_build_image: called|xc_dom_alloc_segment:   module0|" \
+			"xc_dom_boot_image: called|xc_dom_release: called|libxl__ao_complete", pat, "|")
+		split("exec|config|domain-create|placement|read|decompress|populate|load|" \
+			"ramdisk|boot|introduce/devices|exit", name, "|")
+		at[1] = 0
+	}
+	{ for (i = 2; i <= n; i++) if (!(i in at) && index($0, pat[i])) at[i] = $1 }
+	END {
+		for (i = 1; i <= n; i++) if (name[i] == want) break
+		if (i > n || !(i in at)) exit
+		for (j = i + 1; j <= n && !(j in at); j++) ;
+		stop = j <= n ? at[j] : end
+		if (stop != "") printf "%.3f", stop - at[i]
+	}' "$2"
+}
+diag "BENCH: xl create -p -vvv (one more create each, its log lines timed as they came; the logging adds to it), seconds per phase:"
+diag "BENCH:   phase               bzImage  raw-ELF"
+for ph in exec config domain-create placement read decompress populate load ramdisk boot \
+	introduce/devices exit; do
+	a=$(xl_phase "$ph" "$W/xlref-v.log" "$W/xlref-v.time")
+	c=$(xl_phase "$ph" "$W/xlelf-v.log" "$W/xlelf-v.time")
+	[ -n "$a$c" ] && awk -v p="$ph" -v a="${a:--}" -v c="${c:--}" \
+		'BEGIN { printf "# BENCH:   %-17s %9s  %7s\n", p, a, c }'
+done
+awk -v a="$(cat "$W/xlref-v.time" 2>/dev/null)" -v c="$(cat "$W/xlelf-v.time" 2>/dev/null)" \
+	'BEGIN { printf "# BENCH:   %-17s %9s  %7s\n", "total (wall)", a, c }'
 speedup() { # WHAT PVBUILD_TIMEFILE XL_TIMEFILE GOAL
 	[ -s "$2" ] && [ -s "$3" ] || { diag "BENCH: $1: not measured"; return; }
 	awk -v w="$1" -v p="$(cat "$2")" -v x="$(cat "$3")" -v g="$4" 'BEGIN {
