@@ -281,31 +281,12 @@ EOF
 	timeit "$W/$1.time" xl create -p "$W/$1.cfg" >"$W/$1.out" 2>&1
 }
 
-# PVB_XEN_ONLY=bench (run.sh passes it through /payload/facts): only xl's
-# two creates and g)'s timings, to measure a change in a few minutes; the
-# whole suite otherwise.  PVB_BENCH_RUNS=N: each create N times, the
-# fastest kept (xl's too).
+# PVB_XEN_ONLY=bench (run.sh passes it through /payload/facts): only g)'s
+# timings, to measure a change in a few minutes; the whole suite
+# otherwise.  PVB_BENCH_RUNS=N: N rounds of xl's and pvbuild's creates,
+# the fastest of each kept.
 if [ "${PVB_XEN_ONLY:-}" = bench ]; then
 	t0=$(now)
-	for x in xlref xlelf; do
-		if [ $x = xlref ]; then k=$BZ; else k=$ELF; fi
-		i=0
-		while [ $i -lt "${PVB_BENCH_RUNS:-1}" ]; do # the fastest is kept
-			i=$((i + 1))
-			if xl_create $x "$k" "$x"; then
-				if [ ! -s "$W/$x.best" ] || gt "$(cat "$W/$x.best")" "$(cat "$W/$x.time")"; then
-					cp "$W/$x.time" "$W/$x.best"
-				fi
-				xl destroy $x >/dev/null 2>&1
-				wait_until 60 sh -c "! xl domid $x"
-			else
-				diag "$x: xl create -p failed"
-				show "$W/$x.out"
-			fi
-			settle_memory "$FREE0"
-		done
-		[ -s "$W/$x.best" ] && mv "$W/$x.best" "$W/$x.time"
-	done
 	. /scen_bench.sh
 	the_end
 	exit
