@@ -191,22 +191,31 @@ static int open_container(pvb_image *img, const void *data, size_t len, bool own
  * entry's segments prove bad as they are read: the compressed input (the
  * caller's buffer when owned, else a copy), the limits, the cache.
  */
-static int keep_for_decoding(pvb_image *img, const void *data, size_t len,
-                             bool owned, const struct pvb_limits *lim,
-                             const struct kcache *kc, pvb_error *err)
+/* What a hit needs to decode its kernel again and rewrite the entry. */
+static int keep_cache(pvb_image *img, size_t len, const struct pvb_limits *lim,
+                      const struct kcache *kc, pvb_error *err)
 {
-    img->input = owned ? (void *)data : mem_malloc(len ? len : 1);
     img->cache_dir = mem_strdup(kc->dir);
-    if (!img->input || !img->cache_dir)
+    if (!img->cache_dir)
         return fail(err, -ENOMEM, "%s: out of memory", img->name);
-    if (!owned)
-        memcpy(img->input, data, len);
     img->input_len = len;
     img->lim = *lim;
     img->kc = *kc;
     img->kc.dir = img->cache_dir;
     img->kc.log = NULL;
     return 0;
+}
+
+static int keep_for_decoding(pvb_image *img, const void *data, size_t len,
+                             bool owned, const struct pvb_limits *lim,
+                             const struct kcache *kc, pvb_error *err)
+{
+    img->input = owned ? (void *)data : mem_malloc(len ? len : 1);
+    if (!img->input)
+        return fail(err, -ENOMEM, "%s: out of memory", img->name);
+    if (!owned)
+        memcpy(img->input, data, len);
+    return keep_cache(img, len, lim, kc, err);
 }
 
 /* Same facts, wherever the ELF came from. */
@@ -249,17 +258,11 @@ static int keep_path_for_decoding(pvb_image *img, const char *path, size_t len,
                                   const struct kcache *kc, pvb_error *err)
 {
     img->input_path = mem_strdup(path);
-    img->cache_dir = mem_strdup(kc->dir);
-    if (!img->input_path || !img->cache_dir)
+    if (!img->input_path)
         return fail(err, -ENOMEM, "%s: out of memory", img->name);
-    img->input_len = len;
     img->input_hash[0] = hash[0];
     img->input_hash[1] = hash[1];
-    img->lim = *lim;
-    img->kc = *kc;
-    img->kc.dir = img->cache_dir;
-    img->kc.log = NULL;
-    return 0;
+    return keep_cache(img, len, lim, kc, err);
 }
 
 int image_decode_again(pvb_image *img, const pvb_logger *log, const char *why,
