@@ -21,9 +21,6 @@
 #define ENTRY_MAGIC "PVBKCACH"
 /* The ELF starts on a page of its own, so the mapping hands it out aligned. */
 #define ENTRY_DATA_OFFSET 4096
-#define ENTRY_SUFFIX ".elf"
-/* A gunzipped ramdisk's entry: same layout, its own name and key. */
-#define RAMDISK_SUFFIX ".rd"
 /* A writer that died leaves its temporary file; others clear it later. */
 #define STALE_TMP_SECONDS 600
 
@@ -138,21 +135,20 @@ static void header_digest(const struct entry_header *h, uint64_t out[2])
 
 /* ------------------------------------------------------------ directory */
 
-/* The words messages use for what the cache holds. */
-static const char *what(const struct kcache *c)
-{
-    return c->kind == KCACHE_RAMDISK ? "ramdisk" : "kernel";
-}
+/* Each kind's entry name and the words its messages use. */
+static const struct kind {
+    const char *suffix, *what, *decoded, *redo, *mismatch;
+} kinds[] = {
+    [KCACHE_KERNEL] = { ".elf", "kernel", "decoded kernel", "decoding the kernel",
+                        "made for another kernel or other limits" },
+    [KCACHE_RAMDISK] = { ".rd", "ramdisk", "gunzipped ramdisk",
+                         "gunzipping the ramdisk",
+                         "made for another ramdisk or other limits" },
+};
 
-static const char *decoded(const struct kcache *c)
-{
-    return c->kind == KCACHE_RAMDISK ? "gunzipped ramdisk" : "decoded kernel";
-}
-
-static const char *redo(const struct kcache *c)
-{
-    return c->kind == KCACHE_RAMDISK ? "gunzipping the ramdisk" : "decoding the kernel";
-}
+static const char *what(const struct kcache *c) { return kinds[c->kind].what; }
+static const char *decoded(const struct kcache *c) { return kinds[c->kind].decoded; }
+static const char *redo(const struct kcache *c) { return kinds[c->kind].redo; }
 
 /*
  * Only a directory its owner alone may write is trusted: anyone else who
@@ -219,8 +215,7 @@ static const char *header_check(const struct kcache *c,
     if (h->key[0] != c->key[0] || h->key[1] != c->key[1] ||
         h->input_size != in_len || h->max_output != lim->max_output ||
         h->max_decoder_mem != lim->max_decoder_mem)
-        return c->kind == KCACHE_RAMDISK ? "made for another ramdisk or other limits"
-                                         : "made for another kernel or other limits";
+        return kinds[c->kind].mismatch;
     if (h->elf_size != size - ENTRY_DATA_OFFSET)
         return size - ENTRY_DATA_OFFSET < h->elf_size ? "truncated"
                                                       : "longer than its header says";
@@ -354,8 +349,7 @@ int kcache_lookup_hashed(struct kcache *c, const uint64_t input_hash[2], size_t 
     c->max_output = lim->max_output;
     c->max_decoder_mem = lim->max_decoder_mem;
     int n = snprintf(c->path, sizeof c->path, "%s/%016" PRIx64 "%016" PRIx64 "%s",
-                     c->dir, c->key[0], c->key[1],
-                     c->kind == KCACHE_RAMDISK ? RAMDISK_SUFFIX : ENTRY_SUFFIX);
+                     c->dir, c->key[0], c->key[1], kinds[c->kind].suffix);
     if (n < 0 || (size_t)n >= sizeof c->path) {
         log_warn(c->log, "cache: %s: the directory's name is too long; the "
                  "%s cache is not used", c->dir, what(c));
@@ -424,9 +418,12 @@ static int older_first(const void *a, const void *b)
 /* Kernels and ramdisks share the directory and its cap. */
 static bool is_entry_name(const char *n)
 {
-    size_t len = strlen(n);
-    return len > 32 && strspn(n, "0123456789abcdef") == 32 &&
-           (strcmp(n + 32, ENTRY_SUFFIX) == 0 || strcmp(n + 32, RAMDISK_SUFFIX) == 0);
+    if (strlen(n) <= 32 || strspn(n, "0123456789abcdef") != 32)
+        return false;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (strcmp(n + 32, kinds[k].suffix) == 0)
+            return true;
+    return false;
 }
 
 /* Remove the least recently used entries until the rest fit the cap. */
