@@ -16,6 +16,7 @@
 #include "util/opts.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -602,6 +603,8 @@ void pvb_image_close(pvb_image *img)
 {
     if (!img)
         return;
+    if (img->map)
+        munmap(img->map, img->map_len);
     drop_file(img);
     free(img->input);
     free(img->input_path);

@@ -28,6 +28,12 @@ struct pvb_image {
     uint64_t fd_offset;      /* where the ELF starts in fd */
     char *file;              /* fd's name for messages */
     struct stat st;          /* fd at open: a file changed since is refused */
+    /* The file under the segments, ELF offsets [map_lo, map_hi), mapped
+     * at map_at (map_segments) until the close. */
+    void *map;
+    size_t map_len;
+    const unsigned char *map_at;
+    uint64_t map_lo, map_hi;
     /*
      * A cache hit: the digest of the whole ELF, checked over the bytes as
      * they are read, and what it takes to decode the kernel again when

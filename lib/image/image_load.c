@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* The whole view, a cache entry's digest checked; the lock is held. */
@@ -132,6 +133,71 @@ static void make_zero(unsigned char *p, uint64_t len)
     }
 }
 
+/*
+ * The file's bytes under the segments mapped, when the file may be mapped
+ * (file_map_refused): a plain ELF's whole span, a cache entry's data
+ * extents only (a hole's page would be made, zero, just to be read).  In
+ * a Xen PV dom0 under QEMU the kernel's copy in pread (rep movsb,
+ * emulated byte by byte) takes 0.25-0.45 s for Debian's 60 MB vmlinux,
+ * the mapping and a memcpy 0.17-0.30 s.  The mapping stays until the image
+ * is closed: unmapping clears each PTE through the hypervisor, while a
+ * process that exits drops its page tables whole.  Nothing mapped (the
+ * bytes are then read) when it cannot be done; the reason is logged.
+ */
+static void map_segments(pvb_image *img, const struct extent *ext, size_t nr,
+                         const pvb_logger *log)
+{
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t k = 0; k < img->guest.nr_segments; k++) {
+        const struct pvb_image_segment *s = &img->segments[k];
+        if (!s->filesz)
+            continue;
+        if (s->offset < lo)
+            lo = s->offset;
+        if (s->offset + s->filesz > hi)
+            hi = s->offset + s->filesz;
+    }
+    if (hi <= lo)
+        return;
+    if (!img->map) {
+        const char *why = file_map_refused(img->fd, &img->st);
+        int rc = 0;
+        if (!why)
+            rc = file_map(img->fd, img->fd_offset + lo, (size_t)(hi - lo), &img->map,
+                          &img->map_len, &img->map_at);
+        for (size_t k = 0; !why && rc == 0 && k < (ext ? nr : 1); k++) {
+            uint64_t a = ext ? ext[k].start : lo, b = ext ? ext[k].end : hi;
+            a = a > lo ? a : lo;
+            b = b < hi ? b : hi;
+            if (a < b)
+                rc = file_map_populate(img->map_at + (a - lo), (size_t)(b - a));
+        }
+        if (why || rc < 0) {
+            if (img->map)
+                munmap(img->map, img->map_len);
+            img->map = NULL;
+            log_debug(log, "%s: segments read, not mapped: %s", img->file,
+                      why ? why : strerror(-rc));
+            return;
+        }
+        img->map_lo = lo;
+        img->map_hi = hi;
+    }
+    log_debug(log, "%s: segments copied from a mapping of the file", img->file);
+}
+
+/* len bytes at the ELF's offset `off`: from the mapping if it has them. */
+static int elf_bytes(const pvb_image *img, uint64_t off, void *dst, size_t len,
+                     pvb_error *err)
+{
+    if (img->map && off >= img->map_lo && off <= img->map_hi &&
+        len <= img->map_hi - off) {
+        memcpy(dst, img->map_at + (off - img->map_lo), len);
+        return 0;
+    }
+    return read_file_at(img->fd, img->file, img->fd_offset + off, dst, len, err);
+}
+
 /* A segment's bytes: its data extents read, its holes made zero. */
 static int copy_extents(const pvb_image *img, const struct pvb_image_segment *s,
                         unsigned char *dst, const struct extent *ext, size_t nr,
@@ -146,8 +212,7 @@ static int copy_extents(const pvb_image *img, const struct pvb_image_segment *s,
         uint64_t from = ext[k].start > pos ? ext[k].start : pos;
         uint64_t to = ext[k].end < end ? ext[k].end : end;
         make_zero(dst + (pos - s->offset), from - pos);
-        int rc = read_file_at(img->fd, img->file, img->fd_offset + from,
-                              dst + (from - s->offset), (size_t)(to - from), err);
+        int rc = elf_bytes(img, from, dst + (from - s->offset), (size_t)(to - from), err);
         if (rc < 0)
             return rc;
         pos = to;
@@ -267,16 +332,18 @@ static int copy_direct(pvb_image *img, unsigned char *const *dst,
         struct extent *ext = NULL;
         size_t nr = 0;
         rc = data_extents(img, &ext, &nr, err);
+        if (rc == 0)
+            map_segments(img, ext, nr, log);
         for (size_t k = 0; k < img->guest.nr_segments && rc == 0; k++)
             rc = copy_extents(img, order[k], dst[order[k] - img->segments], ext, nr, err);
         if (rc == 0)
             rc = loaded_bytes_match(img, dst, order, ext, nr, &match, err);
         free(ext);
     } else {
+        map_segments(img, NULL, 0, log);
         for (size_t k = 0; k < img->guest.nr_segments && rc == 0; k++) {
             const struct pvb_image_segment *s = order[k];
-            rc = read_file_at(img->fd, img->file, img->fd_offset + s->offset,
-                              dst[s - img->segments], (size_t)s->filesz, err);
+            rc = elf_bytes(img, s->offset, dst[s - img->segments], (size_t)s->filesz, err);
         }
     }
     free(order);

@@ -5,10 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 static const char *file_type(mode_t m)
@@ -130,4 +133,65 @@ int read_whole_file(const char *path, uint64_t max_size, void **data,
     if (rc == 0)
         *len = (size_t)size;
     return rc;
+}
+
+/* Filesystems whose files only this machine changes. */
+static bool local_filesystem(int fd)
+{
+    static const unsigned long local[] = {
+        EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, TMPFS_MAGIC,
+        RAMFS_MAGIC, OVERLAYFS_SUPER_MAGIC, SQUASHFS_MAGIC, F2FS_SUPER_MAGIC,
+        EROFS_SUPER_MAGIC_V1,
+    };
+    struct statfs fs;
+    if (fstatfs(fd, &fs) < 0)
+        return false;
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
+        if ((unsigned long)fs.f_type == local[i])
+            return true;
+    return false;
+}
+
+const char *file_map_refused(int fd, const struct stat *st)
+{
+    if (st->st_uid != 0)
+        return "it is not owned by root";
+    if (st->st_mode & (S_IWGRP | S_IWOTH))
+        return "its group or others may write it";
+    if (!local_filesystem(fd))
+        return "it is not on a local filesystem";
+    return NULL;
+}
+
+int file_map(int fd, uint64_t offset, size_t len, void **base, size_t *map_len,
+             const unsigned char **at)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    if (pg <= 0 || len == 0)
+        return -EINVAL;
+    uint64_t start = offset & ~(uint64_t)(pg - 1);
+    size_t n = (size_t)(offset - start) + len;
+    void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)start);
+    if (m == MAP_FAILED)
+        return -errno;
+    *base = m;
+    *map_len = n;
+    *at = (const unsigned char *)m + (offset - start);
+    return 0;
+}
+
+int file_map_populate(const unsigned char *p, size_t len)
+{
+#ifdef MADV_POPULATE_READ
+    long pg = sysconf(_SC_PAGESIZE);
+    if (pg <= 0)
+        return -EINVAL;
+    uintptr_t a = (uintptr_t)p & ~((uintptr_t)pg - 1);
+    if (madvise((void *)a, (size_t)((uintptr_t)p + len - a), MADV_POPULATE_READ) < 0)
+        return -errno;
+    return 0;
+#else
+    (void)p, (void)len;
+    return -EOPNOTSUPP;
+#endif
 }

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include "pvbuild.h"
 
+struct stat;
+
 /*
  * Open `path` for reading, and keep it open only if it is a regular file
  * of at most `max_size` bytes (*fd, *size).  It is opened with O_NONBLOCK
@@ -42,5 +44,32 @@ int read_whole_file(const char *path, uint64_t max_size, void **data,
  * kernels without the advice (before Linux 5.14) are left as they are.
  */
 void mem_prefault(void *buf, size_t len);
+
+/*
+ * Whether the open file fd (st: its fstat) may be mapped rather than
+ * read: a file that shrinks under a mapping kills the process with
+ * SIGBUS at the next touch, where a read would fail with an error.  So
+ * only a file nobody but root can write (owned by root, not writable by
+ * its group or others, ACL users included: they count in the group
+ * bits) on a local filesystem (no other machine truncates it).  NULL if
+ * it may, else why not, for an informational message.
+ */
+const char *file_map_refused(int fd, const struct stat *st);
+
+/*
+ * [offset, offset + len) of fd mapped read-only, nothing read yet: 0 with
+ * *base and *map_len (the whole mapping, for munmap) and *at (offset's
+ * byte in it), else a negative errno.
+ */
+int file_map(int fd, uint64_t offset, size_t len, void **base, size_t *map_len,
+             const unsigned char **at);
+
+/*
+ * The pages under [p, p + len) of such a mapping read in at once
+ * (MADV_POPULATE_READ, Linux 5.14), so that a page that cannot be read
+ * fails here with a negative errno instead of as SIGBUS at its first
+ * touch; -EOPNOTSUPP before 5.14.  The caller reads the file instead.
+ */
+int file_map_populate(const unsigned char *p, size_t len);
 
 #endif

@@ -13,7 +13,11 @@
  *   the accessors; one altered in its headers is refused at the open; a
  *   hit whose kernel file changed since the open fails such a build;
  * - a plain ELF that grows or shrinks after the open fails the build
- *   with an error naming it, never SIGBUS;
+ *   with an error naming it, never SIGBUS, also once its segments have
+ *   been mapped;
+ * - a plain ELF only root can write is copied from a mapping of the file
+ *   (when the test runs as root), and so is a cache hit's data; one its
+ *   group may write is read instead; all build the same guest;
  * - the accessors still hand out every byte (the view is made whole);
  * - a cache entry has a hole for each zero page of the ELF and data
  *   elsewhere; a hit builds the right guest even when the host hands out
@@ -32,12 +36,24 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static unsigned hits, warnings;
-static char warned[1024];
+static unsigned hits, warnings, mapped, unmapped;
+static char warned[1024], not_mapped[1024];
+
+static void count_reset(void)
+{
+    mapped = unmapped = 0;
+    not_mapped[0] = '\0';
+}
 
 static void grab(void *opaque, enum pvb_log_level level, const char *msg)
 {
     (void)opaque;
+    if (level == PVB_LOG_DEBUG && strstr(msg, "segments copied from a mapping"))
+        mapped++;
+    if (level == PVB_LOG_DEBUG && strstr(msg, "segments read, not mapped: ")) {
+        unmapped++;
+        snprintf(not_mapped, sizeof not_mapped, "%s", msg);
+    }
     if (level == PVB_LOG_INFO && strstr(msg, "the decoded kernel (its headers and notes checked"))
         hits++;
     if (level == PVB_LOG_WARNING) {
@@ -373,6 +389,50 @@ static void check_kernel(const char *label, const void *elf, size_t elf_len,
         diag("%s", err.msg);
     }
 
+    /* Mapped only when nobody but root can change the file under it. */
+    struct stat st;
+    bool root_only = stat(raw, &st) == 0 && st.st_uid == 0 &&
+                     !(st.st_mode & (S_IWGRP | S_IWOTH));
+    img = open_path(raw, NULL, &err);
+    count_reset();
+    if (img)
+        build_and_compare("plain ELF, root's alone", img, ref);
+    if (root_only)
+        ok(mapped == 1 && unmapped == 0,
+           "%s: a plain ELF only root can write is copied from a mapping (%u "
+           "mapped, %u read: %s)", label, mapped, unmapped, not_mapped);
+    else
+        printf("ok %d # SKIP %s: not run as root, no file here is root's alone\n",
+               ++tap_n, label);
+    if (img && chmod(raw, 0664) == 0) {
+        /* The mode is no part of "changed since": the image still builds. */
+        count_reset();
+        build_and_compare("plain ELF mapped before, now group-writable", img, ref);
+        ok(mapped == (root_only ? 1 : 0),
+           "%s: a mapping made stays the image's (%u mapped)", label, mapped);
+        pvb_image_close(img);
+        img = open_path(raw, NULL, &err);
+        count_reset();
+        if (img)
+            build_and_compare("plain ELF its group may write", img, ref);
+        ok(mapped == 0 && unmapped == 1 && strstr(not_mapped, raw) &&
+           strstr(not_mapped, root_only ? "its group or others may write it"
+                                        : "not owned by root"),
+           "%s: a plain ELF others may write is read, not mapped: %s", label,
+           not_mapped);
+        chmod(raw, 0644);
+    }
+    pvb_image_close(img);
+    /* Cut short after a build mapped it: refused, the mapping never touched. */
+    img = open_path(raw, NULL, &err);
+    if (img) {
+        build_and_compare("plain ELF before it is cut", img, ref);
+        if (truncate(raw, 4096) == 0)
+            build_fails("plain ELF cut after a build mapped it", img, "changed since", raw);
+    }
+    pvb_image_close(img);
+    write_file(raw, elf, elf_len);
+
     /* The file grows, or is cut short, between open and build. */
     img = open_path(raw, NULL, &err);
     FILE *f = fopen(raw, "ab");
@@ -397,7 +457,12 @@ static void check_kernel(const char *label, const void *elf, size_t elf_len,
     if (ok(img && hits == 1 && cache_entry(cache, entry, sizeof entry),
            "%s: the second open hits the cache", label)) {
         ok(same_guest(img, ref), "%s: the hit gives the facts memory gives", label);
+        count_reset();
         build_and_compare("from the cache", img, ref);
+        if (root_only)
+            ok(mapped == 1 && unmapped == 0, "%s: a hit's data extents are copied "
+               "from a mapping of the entry (root's alone) (%u mapped, %u read: %s)",
+               label, mapped, unmapped, not_mapped);
         build_and_compare_on("from the cache, onto frames full of 0xa5", img, ref, true);
         char why[200] = "";
         size_t zero_pages = 0;
