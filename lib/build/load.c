@@ -80,7 +80,7 @@ int load_ramdisk(struct build *b, const pvb_ramdisk *rd, pvb_error *err)
     if (rc < 0)
         return rc;
     uint64_t size = pvb_ramdisk_size(rd);
-    rc = ramdisk_copy(rd, p, err);
+    rc = ramdisk_copy(rd, p, b->log, err);
     if (rc < 0) {
         build_unmap(b, p, seg->pages);
         return rc;

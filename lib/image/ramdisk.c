@@ -12,6 +12,14 @@
  * into the guest: its size comes from fstat, so a ramdisk the guest cannot
  * hold is refused by the layout before a byte of it is read, and the
  * bytes are never held twice (once on the heap, once in the guest).
+ *
+ * A file only root can write on a local filesystem (file_map_refused) is
+ * mapped rather than read, as the kernel is (image_load.c): in a Xen PV
+ * dom0 under QEMU the kernel's copy inside pread and the faults on a
+ * fresh buffer cost more than a mapping read in at once and a memcpy.
+ * The mappings stay until pvb_ramdisk_close, because unmapping clears
+ * each PTE through the hypervisor while an exiting process drops its
+ * page tables whole.
  */
 #include "image/cache.h"
 #include "image/decompress.h"
@@ -25,17 +33,58 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* A file mapped for as long as the ramdisk lives (file_map's triple). */
+struct mapped {
+    void *base;
+    size_t len;
+    const unsigned char *at;
+};
 
 struct pvb_ramdisk {
     void *data;              /* NULL while the bytes are only in the file */
+    bool data_mapped;        /* data lies in `entry`, not on the heap */
     int fd;                  /* the open file, or -1 */
+    struct mapped file;      /* fd's bytes, when it may be mapped */
+    const char *not_mapped;  /* else why not, for the debug log */
+    struct mapped gz;        /* the gzip file unpacked at the open */
+    struct mapped entry;     /* the cache entry data was read back from */
     char *path;              /* or the name it was given, for messages */
     uint64_t size;
     uint64_t file_size;
     enum pvb_compression compression;
     bool decompressed;
 };
+
+/*
+ * [offset, offset + len) of fd mapped when it may be (NULL), else why
+ * not.  Nothing is read here; file_map_populate reads it in.
+ */
+static const char *map_file(int fd, uint64_t offset, size_t len, struct mapped *m)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return "it cannot be stat'ed";
+    const char *why = file_map_refused(fd, &st);
+    if (why)
+        return why;
+    int rc = file_map(fd, offset, len, &m->base, &m->len, &m->at);
+    if (rc < 0) {
+        *m = (struct mapped){ 0 };
+        return "mmap failed";
+    }
+    return NULL;
+}
+
+static void unmap(struct mapped *m)
+{
+    if (m->base)
+        munmap(m->base, m->len);
+    *m = (struct mapped){ 0 };
+}
 
 /* The cache the options name; a version-1 struct ends before it. */
 static struct kcache cache_of(const struct pvb_ramdisk_opts *opts)
@@ -51,42 +100,52 @@ static struct kcache cache_of(const struct pvb_ramdisk_opts *opts)
 }
 
 /*
- * The ramdisk gunzipped before: 1 with *out filled (its digest checked),
- * 0 on a miss or a bad entry (warned about; kc->path is then where the
- * fresh one goes).
+ * The ramdisk gunzipped before: 1 with *out filled (its digest checked;
+ * in *m when the entry is mapped, else on the heap), 0 on a miss or a
+ * bad entry (warned about; kc->path is then where the fresh one goes).
  */
 static int read_back(struct kcache *kc, const void *gz, size_t len,
-                     const struct pvb_limits *lim, void **out, size_t *out_len)
+                     const struct pvb_limits *lim, void **out, size_t *out_len,
+                     struct mapped *m)
 {
     struct kcache_hit hit;
     if (kcache_lookup(kc, gz, len, lim, &hit) != 1)
         return 0;
     const char *why = NULL;
-    void *buf = hit.elf_len ? mem_malloc(hit.elf_len) : NULL;
+    const unsigned char *bytes = NULL;
+    void *buf = NULL;
     if (!hit.elf_len)
         why = "it is empty";
-    else if (!buf)
-        why = "no memory to read it";
+    else if (!map_file(hit.fd, hit.offset, hit.elf_len, m) &&
+             file_map_populate(m->at, hit.elf_len) == 0)
+        bytes = m->at;
     else {
-        uint64_t d[2];
-        /* Page by page, each first touch is a fault through Xen. */
-        mem_prefault(buf, hit.elf_len);
-        if (read_file_at(hit.fd, kc->path, hit.offset, buf, hit.elf_len, NULL) < 0)
-            why = "it cannot be read";
+        unmap(m);
+        if (!(buf = mem_malloc(hit.elf_len)))
+            why = "no memory to read it";
         else {
-            kcache_elf_digest(buf, hit.elf_len, d);
-            if (d[0] != hit.digest[0] || d[1] != hit.digest[1])
-                why = "its bytes do not match its digest";
+            /* Page by page, each first touch is a fault through Xen. */
+            mem_prefault(buf, hit.elf_len);
+            if (read_file_at(hit.fd, kc->path, hit.offset, buf, hit.elf_len, NULL) < 0)
+                why = "it cannot be read";
+            bytes = buf;
         }
+    }
+    if (!why) {
+        uint64_t d[2];
+        kcache_elf_digest(bytes, hit.elf_len, d);
+        if (d[0] != hit.digest[0] || d[1] != hit.digest[1])
+            why = "its bytes do not match its digest";
     }
     close(hit.fd);
     if (why) {
         free(buf);
+        unmap(m);
         log_warn(kc->log, "cache: %s: %s; ignored, gunzipping the ramdisk again",
                  kc->path, why);
         return 0;
     }
-    *out = buf;
+    *out = (void *)bytes;
     *out_len = hit.elf_len;
     return 1;
 }
@@ -127,8 +186,10 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
         size_t out_len;
         struct kcache kc = cache_of(opts);
         snprintf(what, sizeof what, "%s: gzip ramdisk", name);
-        if (read_back(&kc, data, len, &lim, &rd->data, &out_len)) {
-            log_info(kc.log, "cache: %s: the gunzipped ramdisk, read back", kc.path);
+        if (read_back(&kc, data, len, &lim, &rd->data, &out_len, &rd->entry)) {
+            rd->data_mapped = rd->entry.base != NULL;
+            log_info(kc.log, "cache: %s: the gunzipped ramdisk, read back%s", kc.path,
+                     rd->data_mapped ? " from a mapping of it" : "");
         } else {
             rc = pvb_decompress(PVB_COMP_GZIP, data, len, &lim, what, &rd->data,
                                 &out_len, err);
@@ -196,11 +257,24 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
          * populates the buffer at once: page by page, each is a fault
          * through Xen in a PV dom0. */
         void *data = NULL;
-        rc = read_open_file(fd, path, size, &data, err);
+        struct mapped gz = { 0 };
+        if (!map_file(fd, 0, (size_t)size, &gz) &&
+            file_map_populate(gz.at, (size_t)size) == 0)
+            data = (void *)gz.at;
+        else {
+            unmap(&gz);
+            rc = read_open_file(fd, path, size, &data, err);
+        }
         close(fd);
         if (rc == 0)
             rc = pvb_ramdisk_open_mem(path, data, (size_t)size, opts, out, err);
-        free(data);
+        /* Its bytes are no longer needed, but unmapped at the close. */
+        if (rc == 0 && gz.base)
+            (*out)->gz = gz;
+        else if (gz.base)
+            unmap(&gz);
+        else
+            free(data);
         return rc;
     }
 
@@ -213,6 +287,7 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
     rd->fd = fd;
     rd->size = rd->file_size = size;
     rd->compression = comp;
+    rd->not_mapped = map_file(fd, 0, (size_t)size, &rd->file);
     *out = rd;
     return 0;
 fail:
@@ -227,7 +302,11 @@ void pvb_ramdisk_close(pvb_ramdisk *rd)
     if (rd->fd >= 0)
         close(rd->fd);
     free(rd->path);
-    free(rd->data);
+    if (!rd->data_mapped)
+        free(rd->data);
+    unmap(&rd->file);
+    unmap(&rd->gz);
+    unmap(&rd->entry);
     free(rd);
 }
 
@@ -236,12 +315,23 @@ const char *ramdisk_name(const pvb_ramdisk *rd)
     return rd->path;
 }
 
-int ramdisk_copy(const pvb_ramdisk *rd, void *dst, pvb_error *err)
+int ramdisk_copy(const pvb_ramdisk *rd, void *dst, const pvb_logger *log,
+                 pvb_error *err)
 {
     if (rd->data) {
         memcpy(dst, rd->data, (size_t)rd->size);
         return 0;
     }
+    /* A page that cannot be read in (the file was cut short since) fails
+     * the populate, and the read below then says what happened. */
+    int rc = rd->file.base ? file_map_populate(rd->file.at, (size_t)rd->size) : 0;
+    if (rd->file.base && rc == 0) {
+        log_debug(log, "%s: ramdisk copied from a mapping of the file", rd->path);
+        memcpy(dst, rd->file.at, (size_t)rd->size);
+        return 0;
+    }
+    log_debug(log, "%s: ramdisk read, not mapped: %s", rd->path,
+              rd->not_mapped ? rd->not_mapped : strerror(-rc));
     return read_file_at(rd->fd, rd->path, 0, dst, (size_t)rd->size, err);
 }
 
@@ -253,7 +343,7 @@ const void *pvb_ramdisk_data(const pvb_ramdisk *rd)
         return NULL;
     if (!w->data && w->fd >= 0) {
         void *buf = w->size <= SIZE_MAX ? mem_malloc((size_t)w->size) : NULL;
-        if (!buf || ramdisk_copy(w, buf, NULL) < 0) {
+        if (!buf || ramdisk_copy(w, buf, NULL, NULL) < 0) {
             free(buf);
             return NULL;
         }

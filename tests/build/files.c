@@ -5,7 +5,9 @@
  * the test instead of letting it hang if that regresses); a ramdisk too
  * large for the guest is refused before it is read (the process's read
  * count in /proc/self/io says so, no clock involved); a ramdisk file is
- * read only by the build, and one that shrinks meanwhile fails cleanly.
+ * read only by the build, and one that shrinks meanwhile fails cleanly;
+ * one only root can write is copied from a mapping of it instead (when
+ * the test runs as root), also failing cleanly once cut short.
  */
 #include "common.h"
 #include "plan_copy.h"
@@ -30,6 +32,27 @@ static const char *in_tmp(const char *name)
 }
 
 /* Bytes this process has read so far (rchar of /proc/self/io). */
+/* The ramdisk's debug lines: copied from a mapping, or read and why. */
+static unsigned rd_mapped;
+static char rd_read[512];
+
+static void debug_reset(void)
+{
+    rd_mapped = 0;
+    rd_read[0] = '\0';
+}
+
+static void grab_debug(void *opaque, enum pvb_log_level level, const char *msg)
+{
+    (void)opaque;
+    if (level == PVB_LOG_DEBUG && strstr(msg, "ramdisk copied from a mapping"))
+        rd_mapped++;
+    if (level == PVB_LOG_DEBUG && strstr(msg, "ramdisk read, not mapped: "))
+        snprintf(rd_read, sizeof rd_read, "%s", msg);
+}
+
+static const pvb_logger debug_log = { .fn = grab_debug };
+
 static uint64_t bytes_read(void)
 {
     FILE *f = fopen("/proc/self/io", "r");
@@ -135,22 +158,31 @@ int main(void)
     ok(dom.domid == 0 && sim_live_views(h) == 0, "no domain, no mapping left");
     pvb_ramdisk_close(rd);
 
-    /* A ramdisk that fits is read by the build, once. */
+    /* A ramdisk that fits is read by the build, once: one its group may
+     * write, which is never mapped. */
     const char *small = in_tmp("small");
     size_t n = 3 << 20;
     unsigned char *buf = malloc(n);
     for (size_t i = 0; i < n; i++)
         buf[i] = (unsigned char)(i * 7 + (i >> 9));
     FILE *f = fopen(small, "w");
-    ok(f && fwrite(buf, 1, n, f) == n && fclose(f) == 0, "a 3 MiB ramdisk");
+    ok(f && fwrite(buf, 1, n, f) == n && fclose(f) == 0 && chmod(small, 0664) == 0,
+       "a 3 MiB ramdisk its group may write");
+    struct pvb_domain_opts dopts = PVB_DOMAIN_OPTS_INIT;
+    dopts.log = &debug_log;
+    debug_reset();
     before = bytes_read();
     rc = pvb_ramdisk_open_file(small, NULL, &rd, &err);
     ok(rc == 0 && bytes_read() - before < 65536, "opening it reads almost nothing");
-    rc = test_domain_create(h, &cfg, img, rd, &plan, NULL, &dom, &err);
+    rc = test_domain_create(h, &cfg, img, rd, &plan, &dopts, &dom, &err);
     got = bytes_read() - before;
     ok(rc == 0, "the build succeeds%s%s", rc ? ": " : "", rc ? err.msg : "");
     ok(got >= n && got < n + (1 << 20), "the build read it once (%llu bytes)",
        (unsigned long long)got);
+    ok(rd_mapped == 0 && strstr(rd_read, small) &&
+       (strstr(rd_read, "its group or others may write it") ||
+        strstr(rd_read, "not owned by root")),
+       "and says at debug level why it was not mapped: %s", rd_read);
     struct pvb_verify_report rep;
     ok(test_verify(h, dom.domid, pvb_image_guest(img), &rep, &err) == 0 && rep.ok,
        "the domain verifies");
@@ -167,6 +199,42 @@ int main(void)
        "the build fails: %s", err.msg);
     ok(dom.domid == 0 && sim_live_views(h) == 0, "no domain, no mapping left");
     pvb_ramdisk_close(rd);
+
+    /* Only root may write it: copied from a mapping, not read. */
+    const char *mine = in_tmp("root-only");
+    f = fopen(mine, "w");
+    ok(f && fwrite(buf, 1, n, f) == n && fclose(f) == 0 && chmod(mine, 0644) == 0,
+       "a 3 MiB ramdisk only its owner may write");
+    if (geteuid() != 0) {
+        printf("ok %d # SKIP not run as root: no file here is root's alone\n", ++tap_n);
+    } else {
+        debug_reset();
+        before = bytes_read();
+        rc = pvb_ramdisk_open_file(mine, NULL, &rd, &err);
+        if (rc == 0)
+            rc = test_domain_create(h, &cfg, img, rd, &plan, &dopts, &dom, &err);
+        got = bytes_read() - before;
+        /* The build reads some of the kernel's file as before; the 3 MiB
+         * of the ramdisk it does not. */
+        ok(rc == 0 && rd_mapped == 1 && got < (1 << 20),
+           "root's alone: copied from a mapping (%u), %llu bytes read%s%s", rd_mapped,
+           (unsigned long long)got, rc ? ": " : "", rc ? err.msg : rd_read);
+        ok(test_verify(h, dom.domid, pvb_image_guest(img), &rep, &err) == 0 && rep.ok,
+           "... and the domain verifies");
+        pvb_domain_destroy(h, dom.domid, &err);
+        pvb_ramdisk_close(rd);
+
+        /* Cut short: the pages past the end cannot be read in, the read
+         * then fails as above; never SIGBUS. */
+        rc = pvb_ramdisk_open_file(mine, NULL, &rd, &err);
+        ok(rc == 0 && truncate(mine, 4096) == 0, "root's alone, opened, then cut");
+        debug_reset();
+        rc = test_domain_create(h, &cfg, img, rd, &plan, &dopts, &dom, &err);
+        ok(rc < 0 && strstr(err.msg, mine) && strstr(err.msg, "shrank") && !rd_mapped,
+           "the build fails: %s (%s)", err.msg, rd_read);
+        ok(dom.domid == 0 && sim_live_views(h) == 0, "no domain, no mapping left");
+        pvb_ramdisk_close(rd);
+    }
     free(buf);
 
     pvb_config_free(&cfg);
