@@ -75,6 +75,10 @@ while [ $_round -lt "$BENCH_RUNS" ]; do
 	pvb_once bench-elf "$ELF" --cache-dir="$W/bench-cache"
 	xl_once bench-xl-elf "$ELF"
 done
+# Whether the raw ELF's segments come from a mapping of the file: the
+# debug log of one more create, untimed (-vv slows every phase, the
+# hypervisor interface's own debug lines included).
+pvb_once bench-elf-vv "$ELF" --cache-dir="$W/bench-cache" -vv
 # pvbuild's times include its verifier; one more raw-ELF build without it.
 if timeit "$W/bench-noverify.try" pvbuild create --host=xen --paused --no-verify \
 	--name=bench-noverify --kernel="$ELF" --ramdisk="$RD" --memory=$MEM \
@@ -97,6 +101,7 @@ for ph in exec read cache decompress copy elf cache-write ramdisk host-open \
 	[ -n "$a$b$c" ] && awk -v p="$ph" -v a="${a:--}" -v b="${b:--}" -v c="${c:--}" \
 		'BEGIN { printf "# BENCH:   %-16s %13s  %14s  %7s\n", p, a, b, c }'
 done
+diag "BENCH: raw ELF load: $(grep -o 'segments \(copied\|read,\).*' "$W/bench-elf-vv.err" | head -n 1)"
 diag "BENCH:   (wall, outside the process: first $(cat "$W/bench-bz-first.time" 2>/dev/null), cached $(cat "$W/bench-bz-cached.time" 2>/dev/null), raw ELF $(cat "$W/bench-elf.time" 2>/dev/null))"
 diag "BENCH: xl create -p, same kernel, ramdisk, memory, the same rounds: bzImage $(cat "$W/bench-xl-bz.time" 2>/dev/null) s, raw ELF $(cat "$W/bench-xl-elf.time" 2>/dev/null) s (phases below)"
 # xl's phases: one more create of each kernel with `xl -vvv`, its log lines
