@@ -87,6 +87,7 @@ struct create_opts {
     const char *on_poweroff, *on_reboot, *on_watchdog, *on_crash;
     struct console_attach *attach;   /* -c: opened before the guest runs */
     pvb_vm *vm;                /* the config's devices and actions */
+    bool restart;              /* the monitor's rebuild: nothing left over */
 };
 
 static int parse_u64(const char *opt, const char *s, uint64_t *v)
@@ -229,16 +230,25 @@ static const char *cache_dir(const struct create_opts *o)
 }
 
 /*
- * What a create that ends the command leaves to the kernel: the image's
- * and ramdisk's buffers and the host's handles (with, when the domain
- * stays paused, its kernel and ramdisk mappings), unmapped at exit rather
- * than one munmap at a time.  In a Xen PV dom0 munmap of a populated
- * mapping clears each PTE through the hypervisor (0.14 s for a 66 MB
- * kernel under QEMU), while exit unpins the page tables first and drops
- * them whole.  Kept here, they stay reachable: nothing leaks.
+ * What a create leaves to the kernel: the image's and ramdisk's buffers
+ * and mappings of their files and, when the command ends (with, if the
+ * domain stays paused, its kernel and ramdisk mappings), the host's
+ * handles, unmapped at exit rather than one munmap at a time.  In a Xen
+ * PV dom0 munmap of a populated mapping clears each PTE through the
+ * hypervisor (0.14 s for a 66 MB kernel under QEMU), while exit unpins
+ * the page tables first and drops them whole.  Kept here, they stay
+ * reachable: nothing leaks.  A process that lives on after the create
+ * (the monitor, the console) lets go of them first: release_left_at_exit.
  */
 static struct prepared left_at_exit;
 static pvb_host *host_left_at_exit;
+
+static void release_left_at_exit(void)
+{
+    pvb_host_close(host_left_at_exit);
+    host_left_at_exit = NULL;
+    prepared_free(&left_at_exit);
+}
 
 /* No monitor to run and no console to follow: the process ends now. */
 static bool ends_after_create(const struct create_opts *o)
@@ -342,7 +352,10 @@ out:
         return status;
     }
     pvb_host_close(host);
-    prepared_free(&pr);
+    if (keep && !o->restart)
+        left_at_exit = pr;
+    else
+        prepared_free(&pr);
     return status;
 }
 
@@ -373,12 +386,14 @@ static int after_create(const struct create_opts *o, const struct pvb_config *cf
     rctx.o.paused = rctx.o.console = false;
     rctx.o.attach = NULL;
     rctx.o.timings = false;
+    rctx.o.restart = true;
     struct vm_monitor m = { .name = cfg->name, .policy = *policy,
                             .restart = restart_domain, .ctx = &rctx,
-                            .console_fd = ca->fd };
+                            .console_fd = ca->fd, .started = release_left_at_exit };
     bool monitor = !o->paused && !o->no_monitor;
 
     if (monitor && o->foreground) {
+        release_left_at_exit();
         if (o->console) {
             fflush(NULL);
             pid_t pid = fork();
@@ -395,6 +410,7 @@ static int after_create(const struct create_opts *o, const struct pvb_config *cf
     if (monitor && monitor_daemon(&m, domid) != 0)
         status = 1;
     if (o->console) {
+        release_left_at_exit();
         int r = console_follow(ca);
         status = status ? status : r;
     }

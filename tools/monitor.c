@@ -167,6 +167,8 @@ int monitor_daemon(const struct vm_monitor *m, uint32_t domid)
         _exit(0);
     if (m->console_fd >= 0)
         close(m->console_fd);
+    if (m->started)
+        m->started();
     int devnull = open("/dev/null", O_RDWR);
     if (devnull >= 0) {
         dup2(devnull, STDIN_FILENO);

@@ -47,6 +47,8 @@ struct vm_monitor {
     void *ctx;
     int console_fd;          /* the creator's console pty (or -1): the
                               * daemon closes its copy */
+    void (*started)(void);   /* or NULL: run first in the daemon, to let
+                              * go of what the creator leaves to its exit */
 };
 /* In the background, as a daemon logging to /var/log/xen/pvbuild-NAME.log:
  * returns in the caller once it is started (0) or could not be (1). */
