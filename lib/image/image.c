@@ -16,7 +16,6 @@
 #include "util/opts.h"
 
 #include <errno.h>
-#include <sys/mman.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -603,8 +602,7 @@ void pvb_image_close(pvb_image *img)
 {
     if (!img)
         return;
-    if (img->map)
-        munmap(img->map, img->map_len);
+    file_unmap(&img->map);
     drop_file(img);
     free(img->input);
     free(img->input_path);

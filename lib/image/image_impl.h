@@ -5,6 +5,7 @@
 
 #include "image/cache.h"
 #include "image/image.h"
+#include "util/file.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -29,10 +30,8 @@ struct pvb_image {
     char *file;              /* fd's name for messages */
     struct stat st;          /* fd at open: a file changed since is refused */
     /* The file under the segments, ELF offsets [map_lo, map_hi), mapped
-     * at map_at (map_segments) until the close. */
-    void *map;
-    size_t map_len;
-    const unsigned char *map_at;
+     * (map_segments) until the close. */
+    struct file_mapping map;
     uint64_t map_lo, map_hi;
     /*
      * A cache hit: the digest of the whole ELF, checked over the bytes as

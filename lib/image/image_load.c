@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 /* The whole view, a cache entry's digest checked; the lock is held. */
@@ -135,7 +134,7 @@ static void make_zero(unsigned char *p, uint64_t len)
 
 /*
  * The file's bytes under the segments mapped, when the file may be mapped
- * (file_map_refused): a plain ELF's whole span, a cache entry's data
+ * (file_map): a plain ELF's whole span, a cache entry's data
  * extents only (a hole's page would be made, zero, just to be read).  In
  * a Xen PV dom0 under QEMU the kernel's copy in pread (rep movsb,
  * emulated byte by byte) takes 0.25-0.45 s for Debian's 60 MB vmlinux,
@@ -159,23 +158,19 @@ static void map_segments(pvb_image *img, const struct extent *ext, size_t nr,
     }
     if (hi <= lo)
         return;
-    if (!img->map) {
-        const char *why = file_map_refused(img->fd, &img->st);
+    if (!img->map.base) {
+        const char *why = file_map(img->fd, img->fd_offset + lo, (size_t)(hi - lo),
+                                   &img->map);
         int rc = 0;
-        if (!why)
-            rc = file_map(img->fd, img->fd_offset + lo, (size_t)(hi - lo), &img->map,
-                          &img->map_len, &img->map_at);
         for (size_t k = 0; !why && rc == 0 && k < (ext ? nr : 1); k++) {
             uint64_t a = ext ? ext[k].start : lo, b = ext ? ext[k].end : hi;
             a = a > lo ? a : lo;
             b = b < hi ? b : hi;
             if (a < b)
-                rc = file_map_populate(img->map_at + (a - lo), (size_t)(b - a));
+                rc = file_map_populate(img->map.at + (a - lo), (size_t)(b - a));
         }
         if (why || rc < 0) {
-            if (img->map)
-                munmap(img->map, img->map_len);
-            img->map = NULL;
+            file_unmap(&img->map);
             log_debug(log, "%s: segments read, not mapped: %s", img->file,
                       why ? why : strerror(-rc));
             return;
@@ -190,9 +185,9 @@ static void map_segments(pvb_image *img, const struct extent *ext, size_t nr,
 static int elf_bytes(const pvb_image *img, uint64_t off, void *dst, size_t len,
                      pvb_error *err)
 {
-    if (img->map && off >= img->map_lo && off <= img->map_hi &&
+    if (img->map.base && off >= img->map_lo && off <= img->map_hi &&
         len <= img->map_hi - off) {
-        memcpy(dst, img->map_at + (off - img->map_lo), len);
+        memcpy(dst, img->map.at + (off - img->map_lo), len);
         return 0;
     }
     return read_file_at(img->fd, img->file, img->fd_offset + off, dst, len, err);

@@ -13,7 +13,7 @@
  * hold is refused by the layout before a byte of it is read, and the
  * bytes are never held twice (once on the heap, once in the guest).
  *
- * A file only root can write on a local filesystem (file_map_refused) is
+ * A file only root can write on a local filesystem (file_map) is
  * mapped rather than read, as the kernel is (image_load.c): in a Xen PV
  * dom0 under QEMU the kernel's copy inside pread and the faults on a
  * fresh buffer cost more than a mapping read in at once and a memcpy.
@@ -33,58 +33,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-/* A file mapped for as long as the ramdisk lives (file_map's triple). */
-struct mapped {
-    void *base;
-    size_t len;
-    const unsigned char *at;
-};
-
 struct pvb_ramdisk {
-    void *data;              /* NULL while the bytes are only in the file */
-    bool data_mapped;        /* data lies in `entry`, not on the heap */
+    void *data;              /* NULL while the bytes are only in the file;
+                              * in `entry` when that is mapped */
     int fd;                  /* the open file, or -1 */
-    struct mapped file;      /* fd's bytes, when it may be mapped */
+    struct file_mapping file;  /* fd's bytes, when it may be mapped */
     const char *not_mapped;  /* else why not, for the debug log */
-    struct mapped gz;        /* the gzip file unpacked at the open */
-    struct mapped entry;     /* the cache entry data was read back from */
+    struct file_mapping gz;  /* the gzip file unpacked at the open */
+    struct file_mapping entry; /* the cache entry data was read back from */
     char *path;              /* or the name it was given, for messages */
     uint64_t size;
     uint64_t file_size;
     enum pvb_compression compression;
     bool decompressed;
 };
-
-/*
- * [offset, offset + len) of fd mapped when it may be (NULL), else why
- * not.  Nothing is read here; file_map_populate reads it in.
- */
-static const char *map_file(int fd, uint64_t offset, size_t len, struct mapped *m)
-{
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return "it cannot be stat'ed";
-    const char *why = file_map_refused(fd, &st);
-    if (why)
-        return why;
-    int rc = file_map(fd, offset, len, &m->base, &m->len, &m->at);
-    if (rc < 0) {
-        *m = (struct mapped){ 0 };
-        return "mmap failed";
-    }
-    return NULL;
-}
-
-static void unmap(struct mapped *m)
-{
-    if (m->base)
-        munmap(m->base, m->len);
-    *m = (struct mapped){ 0 };
-}
 
 /* The cache the options name; a version-1 struct ends before it. */
 static struct kcache cache_of(const struct pvb_ramdisk_opts *opts)
@@ -106,7 +70,7 @@ static struct kcache cache_of(const struct pvb_ramdisk_opts *opts)
  */
 static int read_back(struct kcache *kc, const void *gz, size_t len,
                      const struct pvb_limits *lim, void **out, size_t *out_len,
-                     struct mapped *m)
+                     struct file_mapping *m)
 {
     struct kcache_hit hit;
     if (kcache_lookup(kc, gz, len, lim, &hit) != 1)
@@ -116,11 +80,11 @@ static int read_back(struct kcache *kc, const void *gz, size_t len,
     void *buf = NULL;
     if (!hit.elf_len)
         why = "it is empty";
-    else if (!map_file(hit.fd, hit.offset, hit.elf_len, m) &&
+    else if (!file_map(hit.fd, hit.offset, hit.elf_len, m) &&
              file_map_populate(m->at, hit.elf_len) == 0)
         bytes = m->at;
     else {
-        unmap(m);
+        file_unmap(m);
         if (!(buf = mem_malloc(hit.elf_len)))
             why = "no memory to read it";
         else {
@@ -140,7 +104,7 @@ static int read_back(struct kcache *kc, const void *gz, size_t len,
     close(hit.fd);
     if (why) {
         free(buf);
-        unmap(m);
+        file_unmap(m);
         log_warn(kc->log, "cache: %s: %s; ignored, gunzipping the ramdisk again",
                  kc->path, why);
         return 0;
@@ -187,9 +151,8 @@ int pvb_ramdisk_open_mem(const char *name, const void *data, size_t len,
         struct kcache kc = cache_of(opts);
         snprintf(what, sizeof what, "%s: gzip ramdisk", name);
         if (read_back(&kc, data, len, &lim, &rd->data, &out_len, &rd->entry)) {
-            rd->data_mapped = rd->entry.base != NULL;
             log_info(kc.log, "cache: %s: the gunzipped ramdisk, read back%s", kc.path,
-                     rd->data_mapped ? " from a mapping of it" : "");
+                     rd->entry.base ? " from a mapping of it" : "");
         } else {
             rc = pvb_decompress(PVB_COMP_GZIP, data, len, &lim, what, &rd->data,
                                 &out_len, err);
@@ -257,12 +220,12 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
          * populates the buffer at once: page by page, each is a fault
          * through Xen in a PV dom0. */
         void *data = NULL;
-        struct mapped gz = { 0 };
-        if (!map_file(fd, 0, (size_t)size, &gz) &&
+        struct file_mapping gz;
+        if (!file_map(fd, 0, (size_t)size, &gz) &&
             file_map_populate(gz.at, (size_t)size) == 0)
             data = (void *)gz.at;
         else {
-            unmap(&gz);
+            file_unmap(&gz);
             rc = read_open_file(fd, path, size, &data, err);
         }
         close(fd);
@@ -272,7 +235,7 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
         if (rc == 0 && gz.base)
             (*out)->gz = gz;
         else if (gz.base)
-            unmap(&gz);
+            file_unmap(&gz);
         else
             free(data);
         return rc;
@@ -287,7 +250,7 @@ int pvb_ramdisk_open_file(const char *path, const struct pvb_ramdisk_opts *opts,
     rd->fd = fd;
     rd->size = rd->file_size = size;
     rd->compression = comp;
-    rd->not_mapped = map_file(fd, 0, (size_t)size, &rd->file);
+    rd->not_mapped = file_map(fd, 0, (size_t)size, &rd->file);
     *out = rd;
     return 0;
 fail:
@@ -302,11 +265,11 @@ void pvb_ramdisk_close(pvb_ramdisk *rd)
     if (rd->fd >= 0)
         close(rd->fd);
     free(rd->path);
-    if (!rd->data_mapped)
+    if (!rd->entry.base)
         free(rd->data);
-    unmap(&rd->file);
-    unmap(&rd->gz);
-    unmap(&rd->entry);
+    file_unmap(&rd->file);
+    file_unmap(&rd->gz);
+    file_unmap(&rd->entry);
     free(rd);
 }
 
@@ -324,14 +287,17 @@ int ramdisk_copy(const pvb_ramdisk *rd, void *dst, const pvb_logger *log,
     }
     /* A page that cannot be read in (the file was cut short since) fails
      * the populate, and the read below then says what happened. */
-    int rc = rd->file.base ? file_map_populate(rd->file.at, (size_t)rd->size) : 0;
-    if (rd->file.base && rc == 0) {
-        log_debug(log, "%s: ramdisk copied from a mapping of the file", rd->path);
-        memcpy(dst, rd->file.at, (size_t)rd->size);
-        return 0;
+    const char *why = rd->not_mapped;
+    if (rd->file.base) {
+        int rc = file_map_populate(rd->file.at, (size_t)rd->size);
+        if (rc == 0) {
+            log_debug(log, "%s: ramdisk copied from a mapping of the file", rd->path);
+            memcpy(dst, rd->file.at, (size_t)rd->size);
+            return 0;
+        }
+        why = strerror(-rc);
     }
-    log_debug(log, "%s: ramdisk read, not mapped: %s", rd->path,
-              rd->not_mapped ? rd->not_mapped : strerror(-rc));
+    log_debug(log, "%s: ramdisk read, not mapped: %s", rd->path, why);
     return read_file_at(rd->fd, rd->path, 0, dst, (size_t)rd->size, err);
 }
 

@@ -152,32 +152,35 @@ static bool local_filesystem(int fd)
     return false;
 }
 
-const char *file_map_refused(int fd, const struct stat *st)
+const char *file_map(int fd, uint64_t offset, size_t len, struct file_mapping *m)
 {
-    if (st->st_uid != 0)
+    struct stat st;
+    long pg = sysconf(_SC_PAGESIZE);
+    *m = (struct file_mapping){ 0 };
+    if (fstat(fd, &st) < 0)
+        return strerror(errno);
+    if (st.st_uid != 0)
         return "it is not owned by root";
-    if (st->st_mode & (S_IWGRP | S_IWOTH))
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
         return "its group or others may write it";
     if (!local_filesystem(fd))
         return "it is not on a local filesystem";
+    if (pg <= 0 || len == 0)
+        return "nothing to map";
+    uint64_t start = offset & ~(uint64_t)(pg - 1);
+    size_t n = (size_t)(offset - start) + len;
+    void *base = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)start);
+    if (base == MAP_FAILED)
+        return strerror(errno);
+    *m = (struct file_mapping){ base, n, (const unsigned char *)base + (offset - start) };
     return NULL;
 }
 
-int file_map(int fd, uint64_t offset, size_t len, void **base, size_t *map_len,
-             const unsigned char **at)
+void file_unmap(struct file_mapping *m)
 {
-    long pg = sysconf(_SC_PAGESIZE);
-    if (pg <= 0 || len == 0)
-        return -EINVAL;
-    uint64_t start = offset & ~(uint64_t)(pg - 1);
-    size_t n = (size_t)(offset - start) + len;
-    void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)start);
-    if (m == MAP_FAILED)
-        return -errno;
-    *base = m;
-    *map_len = n;
-    *at = (const unsigned char *)m + (offset - start);
-    return 0;
+    if (m->base)
+        munmap(m->base, m->len);
+    *m = (struct file_mapping){ 0 };
 }
 
 int file_map_populate(const unsigned char *p, size_t len)

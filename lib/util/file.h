@@ -7,8 +7,6 @@
 #include <stdint.h>
 #include "pvbuild.h"
 
-struct stat;
-
 /*
  * Open `path` for reading, and keep it open only if it is a regular file
  * of at most `max_size` bytes (*fd, *size).  It is opened with O_NONBLOCK
@@ -46,23 +44,29 @@ int read_whole_file(const char *path, uint64_t max_size, void **data,
 void mem_prefault(void *buf, size_t len);
 
 /*
- * Whether the open file fd (st: its fstat) may be mapped rather than
- * read: a file that shrinks under a mapping kills the process with
- * SIGBUS at the next touch, where a read would fail with an error.  So
- * only a file nobody but root can write (owned by root, not writable by
- * its group or others, ACL users included: they count in the group
- * bits) on a local filesystem (no other machine truncates it).  NULL if
- * it may, else why not, for an informational message.
+ * A file's bytes mapped read-only: the whole mapping (base, len, for
+ * munmap) and the first byte asked for (at).  All zero when none.
  */
-const char *file_map_refused(int fd, const struct stat *st);
+struct file_mapping {
+    void *base;
+    size_t len;
+    const unsigned char *at;
+};
 
 /*
- * [offset, offset + len) of fd mapped read-only, nothing read yet: 0 with
- * *base and *map_len (the whole mapping, for munmap) and *at (offset's
- * byte in it), else a negative errno.
+ * [offset, offset + len) of the open file fd mapped into *m, nothing read
+ * yet, when it may be mapped rather than read: a file that shrinks under
+ * a mapping kills the process with SIGBUS at the next touch, where a read
+ * would fail with an error.  So only a file nobody but root can write
+ * (owned by root, not writable by its group or others, ACL users
+ * included: they count in the group bits) on a local filesystem (no other
+ * machine truncates it).  NULL when mapped, else why not (a static string,
+ * for an informational message) with *m zeroed.
  */
-int file_map(int fd, uint64_t offset, size_t len, void **base, size_t *map_len,
-             const unsigned char **at);
+const char *file_map(int fd, uint64_t offset, size_t len, struct file_mapping *m);
+
+/* Unmap *m if it is mapped, and zero it. */
+void file_unmap(struct file_mapping *m);
 
 /*
  * The pages under [p, p + len) of such a mapping read in at once
