@@ -33,11 +33,12 @@ keep_best() {
 		[ -f "$W/$2.json" ] && cp "$W/$2.json" "$W/$1.json"
 	fi
 }
-# pvb_once NAME KERNEL [OPTION...]: one timed create, destroyed after.
+# pvb_once NAME KERNEL [OPTION...]: one timed create (--paused among the
+# options, or it runs with its monitor in the background), destroyed after.
 pvb_once() {
 	_n=$1 _k=$2; shift 2
 	rm -f "$W/$_n-try.time" "$W/$_n-try.json"
-	if timeit "$W/$_n-try.time" pvbuild create --host=xen --paused --json --timings \
+	if timeit "$W/$_n-try.time" pvbuild create --host=xen --json --timings \
 		--name="$_n" --kernel="$_k" --ramdisk="$RD" --memory=$MEM \
 		--cmdline="$(cmdline_for bench)" "$@" >"$W/$_n-try.json" 2>"$W/$_n.err"; then
 		keep_best "$_n" "$_n-try"
@@ -51,41 +52,16 @@ pvb_once() {
 	fi
 	settle_memory "$FREE0"
 }
-# xl_once NAME KERNEL: one timed `xl create -p`, destroyed after.
+# xl_once NAME KERNEL [PAUSE]: one timed `xl create PAUSE` (-p unless
+# given; "" runs the guest, xl's monitor in the background), destroyed after.
 xl_once() {
-	if xl_create "$1-try" "$2" bench; then
+	if xl_create "$1-try" "$2" bench "${3--p}"; then
 		keep_best "$1" "$1-try"
 	else
-		diag "BENCH: $1: xl create -p failed: $(grep -i error "$W/$1-try.out" | head -n 1)"
+		diag "BENCH: $1: xl create ${3--p} failed: $(grep -i error "$W/$1-try.out" | head -n 1)"
 	fi
 	xl destroy "$1-try" >/dev/null 2>&1
 	wait_until 60 sh -c "! xl domid $1-try"
-	settle_memory "$FREE0"
-}
-# The create a user types: unpaused, the monitor (pvbuild's or xl's)
-# left in the background, so that what the command does after the start
-# (the mappings and buffers it lets go of) counts; the raw ELF.
-pvb_run_once() {
-	rm -f "$W/bench-run-try.time"
-	if timeit "$W/bench-run-try.time" pvbuild create --host=xen --name=bench-run \
-		--kernel="$ELF" --ramdisk="$RD" --memory=$MEM --cmdline="$(cmdline_for bench)" \
-		--cache-dir="$W/bench-cache" >/dev/null 2>"$W/bench-run.err"; then
-		keep_best bench-run bench-run-try
-	else
-		diag "BENCH: bench-run: pvbuild create failed: $(head -n 1 "$W/bench-run.err")"
-	fi
-	xl destroy bench-run >/dev/null 2>&1
-	wait_until 60 sh -c "! xl domid bench-run"
-	settle_memory "$FREE0"
-}
-xl_run_once() {
-	if XL_PAUSED='' xl_create bench-xl-run-try "$ELF" bench; then
-		keep_best bench-xl-run bench-xl-run-try
-	else
-		diag "BENCH: bench-xl-run: xl create failed: $(grep -i error "$W/bench-xl-run-try.out" | head -n 1)"
-	fi
-	xl destroy bench-xl-run-try >/dev/null 2>&1
-	wait_until 60 sh -c "! xl domid bench-xl-run-try"
 	settle_memory "$FREE0"
 }
 # phase NAME FILE: the seconds of one phase in a create --json --timings.
@@ -97,17 +73,20 @@ while [ $_round -lt "$BENCH_RUNS" ]; do
 	_round=$((_round + 1))
 	xl_once bench-xl-bz "$BZ"
 	rm -rf "$W/bench-cache"
-	pvb_once bench-bz-first "$BZ" --cache-dir="$W/bench-cache"
-	pvb_once bench-bz-cached "$BZ" --cache-dir="$W/bench-cache"
-	pvb_once bench-elf "$ELF" --cache-dir="$W/bench-cache"
+	pvb_once bench-bz-first "$BZ" --paused --cache-dir="$W/bench-cache"
+	pvb_once bench-bz-cached "$BZ" --paused --cache-dir="$W/bench-cache"
+	pvb_once bench-elf "$ELF" --paused --cache-dir="$W/bench-cache"
 	xl_once bench-xl-elf "$ELF"
-	pvb_run_once
-	xl_run_once
+	# The create a user types: unpaused, the monitor (pvbuild's or xl's)
+	# left in the background, so that what the command does after the
+	# start (the mappings and buffers it lets go of) counts.
+	pvb_once bench-run "$ELF" --cache-dir="$W/bench-cache"
+	xl_once bench-xl-run "$ELF" ""
 done
 # Whether the raw ELF's segments come from a mapping of the file: the
 # debug log of one more create, untimed (-vv slows every phase, the
 # hypervisor interface's own debug lines included).
-pvb_once bench-elf-vv "$ELF" --cache-dir="$W/bench-cache" -vv
+pvb_once bench-elf-vv "$ELF" --paused --cache-dir="$W/bench-cache" -vv
 # pvbuild's times include its verifier; one more raw-ELF build without it.
 if timeit "$W/bench-noverify.try" pvbuild create --host=xen --paused --no-verify \
 	--name=bench-noverify --kernel="$ELF" --ramdisk="$RD" --memory=$MEM \

@@ -266,7 +266,7 @@ the_end() {
 
 # ---------------------------------------------------------------------------
 # The reference: xl create -p (libxenguest) of the same kernel and ramdisk.
-xl_create() { # NAME KERNEL MARKER
+xl_create() { # NAME KERNEL MARKER [PAUSE]: PAUSE "" runs the guest at once
 	cat >"$W/$1.cfg" <<EOF
 name = "$1"
 type = "pv"
@@ -278,8 +278,8 @@ cmdline = "$(cmdline_for "$3")"
 on_poweroff = "destroy"
 on_crash = "destroy"
 EOF
-	# XL_PAUSED= (set, empty): the guest runs at once.
-	timeit "$W/$1.time" xl create ${XL_PAUSED--p} "$W/$1.cfg" >"$W/$1.out" 2>&1
+	# shellcheck disable=SC2086 # an empty PAUSE is no word at all
+	timeit "$W/$1.time" xl create ${4--p} "$W/$1.cfg" >"$W/$1.out" 2>&1
 }
 
 # PVB_XEN_ONLY=bench (run.sh passes it through /payload/facts): only g)'s
