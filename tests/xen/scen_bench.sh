@@ -17,12 +17,13 @@ bench "raw ELF ${MEM} MiB" "$W/c1-elf-1cpu.time" "$W/xlelf.time"
 # bzImage the first time (an empty cache of its own), cached, and the raw
 # ELF; the same command line as xl's, verifier on.  Each domain is built
 # paused, timed, destroyed.  BENCH_RUNS rounds (PVB_BENCH_RUNS through
-# /payload/facts, default 3), each timing xl's bzImage create, pvbuild's
+# /payload/facts), each timing xl's bzImage create, pvbuild's
 # three, then xl's raw-ELF create (then both unpaused), so that a slow
 # spell of the machine falls on both builders alike; the fastest of each
-# is kept (pvbuild's with its phases).  Three rounds unless told: one
-# round's ratio moved between 1.4x and 2.6x on the same code.
-BENCH_RUNS=${PVB_BENCH_RUNS:-3}
+# is kept (pvbuild's with its phases).  run.sh asks for three rounds when
+# only the bench runs: one round's ratio moved between 1.4x and 2.6x on
+# the same code.
+BENCH_RUNS=${PVB_BENCH_RUNS:-1}
 # keep_best NAME TRY: NAME.time (and NAME.json, from TRY.json if there is
 # one) is the fastest of NAME's tries so far; TRY.time is this one's.
 keep_best() {
