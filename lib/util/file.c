@@ -152,7 +152,42 @@ static bool local_filesystem(int fd)
     return false;
 }
 
+/* Pages in the window whose middle file_map_apart aims at. */
+#define APART_PAGES 64
+
+/*
+ * A free range of n + APART_PAGES pages reserved with PROT_NONE, and
+ * within it the page-aligned address B for a mapping of n bytes whose
+ * byte `key` is APART_PAGES / 2 pages, modulo APART_PAGES, from peer's
+ * page; the rest of the reservation unmapped again (it has no page table
+ * entries, so that costs nothing).  NULL when nothing could be reserved.
+ */
+static void *place_apart(size_t n, uint64_t key, const void *peer, size_t pg)
+{
+    size_t span = ((n + pg - 1) / pg) * pg, extra = APART_PAGES * pg;
+    if (span > SIZE_MAX - extra)
+        return NULL;
+    unsigned char *r = mmap(NULL, span + extra, PROT_NONE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (r == MAP_FAILED)
+        return NULL;
+    uintptr_t rp = (uintptr_t)r / pg, want = (uintptr_t)peer / pg + APART_PAGES / 2;
+    uintptr_t skip = (want - (uintptr_t)(key / pg) - rp) % APART_PAGES;
+    unsigned char *b = r + skip * pg;
+    if (skip)
+        munmap(r, skip * pg);
+    if (extra - skip * pg)
+        munmap(b + span, extra - skip * pg);
+    return b;
+}
+
 const char *file_map(int fd, uint64_t offset, size_t len, struct file_mapping *m)
+{
+    return file_map_apart(fd, offset, len, offset, NULL, m);
+}
+
+const char *file_map_apart(int fd, uint64_t offset, size_t len, uint64_t key,
+                           const void *peer, struct file_mapping *m)
 {
     struct stat st;
     long pg = sysconf(_SC_PAGESIZE);
@@ -169,9 +204,15 @@ const char *file_map(int fd, uint64_t offset, size_t len, struct file_mapping *m
         return "nothing to map";
     uint64_t start = offset & ~(uint64_t)(pg - 1);
     size_t n = (size_t)(offset - start) + len;
-    void *base = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)start);
-    if (base == MAP_FAILED)
-        return strerror(errno);
+    void *at = peer && key >= start ? place_apart(n, key - start, peer, (size_t)pg) : NULL;
+    void *base = mmap(at, n, PROT_READ, MAP_PRIVATE | (at ? MAP_FIXED : 0), fd,
+                      (off_t)start);
+    if (base == MAP_FAILED) {
+        int e = errno;
+        if (at)
+            munmap(at, n);
+        return strerror(e);
+    }
     *m = (struct file_mapping){ base, n, (const unsigned char *)base + (offset - start) };
     return NULL;
 }
