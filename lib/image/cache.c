@@ -375,8 +375,14 @@ int kcache_lookup_hashed(struct kcache *c, const uint64_t input_hash[2], size_t 
         why = "its header cannot be read";
     else
         why = header_check(c, &h, (uint64_t)st.st_size, len, lim);
+    /*
+     * Eviction takes the least recently used, by access time.  Not the
+     * modification time: an image viewing this entry compares that with
+     * what it saw at its open to tell a file rewritten under it, and a
+     * second create hitting the entry meanwhile is no such thing.
+     */
     if (!why)
-        futimens(fd, NULL);   /* eviction takes the least recently used */
+        futimens(fd, (const struct timespec[2]){ { 0, UTIME_NOW }, { 0, UTIME_OMIT } });
     if (why) {
         close(fd);
         log_warn(c->log, "cache: %s: %s; ignored, %s again", c->path, why,
@@ -401,17 +407,17 @@ int kcache_lookup_hashed(struct kcache *c, const uint64_t input_hash[2], size_t 
 
 struct old_entry {
     char name[80];
-    struct timespec mtime;
+    struct timespec used;      /* access time (kcache_lookup_hashed) */
     uint64_t size;
 };
 
 static int older_first(const void *a, const void *b)
 {
     const struct old_entry *x = a, *y = b;
-    if (x->mtime.tv_sec != y->mtime.tv_sec)
-        return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
-    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
-        return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+    if (x->used.tv_sec != y->used.tv_sec)
+        return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+    if (x->used.tv_nsec != y->used.tv_nsec)
+        return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
     return strcmp(x->name, y->name);
 }
 
@@ -462,7 +468,7 @@ static void evict(struct kcache *c, const char *keep)
             cap = ncap;
         }
         snprintf(e[n].name, sizeof e[n].name, "%s", de->d_name);
-        e[n].mtime = st.st_mtim;
+        e[n].used = st.st_atim;
         e[n].size = (uint64_t)st.st_size;
         n++;
     }

@@ -6,7 +6,8 @@
  * host, for a small test kernel and Debian's own:
  * - the image says exactly what the same bytes opened in memory say;
  * - the guest's kernel frames hold the very bytes (and zeros to memsz);
- * - a cache hit builds the same guest;
+ * - a cache hit builds the same guest, also when another open hit the
+ *   same entry after it (two creates of one kernel at once);
  * - a cache entry altered in its segments (its time put back, so only the
  *   digest can tell) still builds the right guest: the build warns, naming
  *   it, decodes the kernel again and writes the entry anew; the same for
@@ -33,6 +34,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -475,6 +477,25 @@ static void check_kernel(const char *label, const void *elf, size_t elf_len,
         else
             printf("ok %d # SKIP %s: this filesystem keeps no holes\n", ++tap_n, label);
     }
+    pvb_image_close(img);
+
+    /* Two creates of the kernel at once: the second one's open, a hit
+     * too, must not look like the entry changed to the first one's build. */
+    img = open_path(gz, cache, &err);
+    struct timespec pause = { 0, 5 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    hits = 0;
+    pvb_image *other = open_path(gz, cache, &err);
+    ok(img && other && hits == 1, "%s: a second open hits the entry the first one "
+       "opened", label);
+    count_reset();
+    warnings = 0;
+    warned[0] = '\0';
+    if (img)
+        build_and_compare("the first one, built after the second open", img, ref);
+    ok(warnings == 0, "%s: and it builds from the entry, no warning%s%s", label,
+       warnings ? ": " : "", warned);
+    pvb_image_close(other);
     pvb_image_close(img);
 
     /* A byte written into a hole inside a segment: the digest tells. */
