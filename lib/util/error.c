@@ -5,6 +5,19 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * Messages quote what inputs hold (an ELF note's owner name, a
+ * __xen_guest key, a file's name): a control character there would break
+ * the one-line promise or reach the user's terminal as an escape
+ * sequence.  Each becomes '?'.
+ */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+}
+
 int fail(pvb_error *err, int code, const char *fmt, ...)
 {
     if (err) {
@@ -12,6 +25,7 @@ int fail(pvb_error *err, int code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        one_line(err->msg);
         err->code = code;
     }
     return code;
@@ -34,6 +48,7 @@ int fail_prefix(pvb_error *err, int code, const char *what)
             m = rest;
         memcpy(tmp + n + 2, err->msg, m);
         tmp[n + 2 + m] = '\0';
+        one_line(tmp);
         memcpy(err->msg, tmp, sizeof tmp);
         err->code = code;
     }
@@ -51,6 +66,7 @@ void fail_append(pvb_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg + m, sizeof err->msg - m, fmt, ap);
     va_end(ap);
+    one_line(err->msg + m);
 }
 
 void log_msg(const pvb_logger *log, enum pvb_log_level level,
@@ -64,6 +80,7 @@ void log_msg(const pvb_logger *log, enum pvb_log_level level,
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    one_line(buf);
     log->fn(log->opaque, level, buf);
 }
 

@@ -13,7 +13,11 @@ check_PROGRAMS += tests/lib/json
 tests_lib_json_SOURCES = %reldir%/json.c
 tests_lib_json_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_lib_json_LDADD = $(TEST_LIBS)
-TESTS += tests/lib/nullargs tests/lib/version tests/lib/json %reldir%/exports.sh %reldir%/readme-example.sh \
+check_PROGRAMS += tests/lib/oneline
+tests_lib_oneline_SOURCES = %reldir%/oneline.c
+tests_lib_oneline_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_lib_oneline_LDADD = $(TEST_LIBS)
+TESTS += tests/lib/nullargs tests/lib/version tests/lib/json tests/lib/oneline %reldir%/exports.sh %reldir%/readme-example.sh \
 	%reldir%/manpages.sh %reldir%/abi.sh
 EXTRA_DIST += %reldir%/exports.sh %reldir%/readme-example.sh tests/plan_copy.h \
 	%reldir%/manpages.sh %reldir%/abi.sh
