@@ -70,9 +70,10 @@ const char *file_map(int fd, uint64_t offset, size_t len, struct file_mapping *m
  * 64) away from `peer`, the address it will be copied to.  Under QEMU's
  * emulated CPU (TCG) a copy between two addresses a multiple of its TLB's
  * size apart (a power of two, 64 entries or more) evicts its own
- * translations at every access: 64 MiB from a mapping into the guest's
- * frames took 0.21-0.31 s at such a distance and 0.05-0.09 s at any other
- * in dom0 of the e2e machine.  On hardware the placement changes nothing.
+ * translations at every access: 60 MiB from a buffer into a mapping of a
+ * domain's frames took 0.21-0.31 s at such a distance (0 or 1 pages) and
+ * 0.05-0.09 s at any other in dom0 of the e2e machine.  On hardware the
+ * placement changes nothing.
  * Placed as file_map would when no free range could be reserved.
  */
 const char *file_map_apart(int fd, uint64_t offset, size_t len, uint64_t key,
