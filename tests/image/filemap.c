@@ -43,6 +43,16 @@ static void mapped_in(uintptr_t lo, uintptr_t hi, size_t *any, size_t *none)
         fclose(f);
 }
 
+/* A file file_map may not map: refused for `want`, nothing mapped. */
+static void refused(int fd, size_t size, const void *peer, const char *want,
+                    const char *what)
+{
+    struct file_mapping m;
+    const char *why = file_map_apart(fd, 0, size, 0, peer, &m);
+    is_str(why, want, "%s is refused", what);
+    ok(!m.base, "%s: nothing is mapped", what);
+}
+
 int main(void)
 {
     long pg = sysconf(_SC_PAGESIZE);
@@ -60,13 +70,8 @@ int main(void)
 
     struct file_mapping m;
     if (geteuid() != 0) {
-        const char *why = file_map_apart(fd, 0, size, 0, bytes, &m);
-        is_str(why, "it is not owned by root", "not root: a file root does not own is refused");
-        ok(!m.base, "not root: nothing mapped");
-        unlink(path);
-        close(fd);
-        free(bytes);
-        return done_testing();
+        refused(fd, size, bytes, "it is not owned by root", "not root: a file root does not own");
+        goto out;
     }
 
     /* Peers at every page offset of a 64-page window and beyond; keys at
@@ -110,10 +115,8 @@ int main(void)
     file_unmap(&m);
 
     ok(fchmod(fd, 0664) == 0, "set-up: the file made group-writable");
-    const char *why = file_map_apart(fd, 0, size, 0, bytes, &m);
-    is_str(why, "its group or others may write it", "a group-writable file is refused");
-    ok(!m.base, "and nothing is mapped");
-
+    refused(fd, size, bytes, "its group or others may write it", "a group-writable file");
+out:
     unlink(path);
     close(fd);
     free(bytes);
