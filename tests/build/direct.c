@@ -482,7 +482,9 @@ static void check_kernel(const char *label, const void *elf, size_t elf_len,
     /* Two creates of the kernel at once: the second one's open, a hit
      * too, must not look like the entry changed to the first one's build. */
     img = open_path(gz, cache, &err);
-    struct timespec pause = { 0, 5 * 1000 * 1000 };
+    /* File times tick with the kernel's coarse clock (a jiffy: up to 10 ms):
+     * a second open sooner could leave them unchanged and prove nothing. */
+    struct timespec pause = { 0, 20 * 1000 * 1000 };
     nanosleep(&pause, NULL);
     hits = 0;
     pvb_image *other = open_path(gz, cache, &err);
