@@ -16,7 +16,8 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/xen.c \
 	%reldir%/xen_memory.c \
 	%reldir%/xen_cpus.c \
-	%reldir%/xen_store.c
+	%reldir%/xen_store.c \
+	%reldir%/store_wire.h %reldir%/store_wire.c
 lib_libpvbcore_la_CPPFLAGS += $(XENSTORE_CFLAGS)
 lib_libpvbcore_la_LIBADD += $(XENSTORE_LIBS)
 # The xen host op by op (tests/xen/xenhost_smoke.c): in dom0 it drives Xen;

@@ -31,3 +31,10 @@ tests_host_keep_SOURCES = %reldir%/keep.c tests/build/common.h tests/proxy_host.
 tests_host_keep_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_host_keep_LDADD = $(TEST_LIBS)
 TESTS += tests/host/keep
+
+# xenstore requests sent at once, against a scripted xenstored.
+check_PROGRAMS += tests/host/store_wire
+tests_host_store_wire_SOURCES = %reldir%/store_wire.c
+tests_host_store_wire_CPPFLAGS = $(TEST_CPPFLAGS) $(XENSTORE_CFLAGS)
+tests_host_store_wire_LDADD = $(TEST_LIBS) $(XENSTORE_LIBS)
+TESTS += tests/host/store_wire
