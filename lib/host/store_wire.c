@@ -27,15 +27,29 @@ void store_batch_free(struct store_batch *b)
     store_batch_init(b);
 }
 
+/* The first request that could not be added, kept for the error. */
+static void lose(struct store_batch *b, int e, uint32_t type, const void *payload,
+                 size_t len)
+{
+    if (b->e)
+        return;
+    b->e = e;
+    b->lost = type;
+    size_t max = len < sizeof b->lost_path ? len : sizeof b->lost_path - 1;
+    size_t n = strnlen(payload, max);
+    memcpy(b->lost_path, payload, n);
+    b->lost_path[n] = '\0';
+}
+
 static bool reserve(struct store_batch *b, size_t more)
 {
     if (b->e)
         return false;
     if (b->n == b->at_cap) {
         unsigned cap = b->at_cap ? b->at_cap * 2 : 64;
-        size_t *at = realloc(b->at, cap * sizeof *at);
+        size_t *at = mem_realloc(b->at, cap * sizeof *at);
         if (!at)
-            goto nomem;
+            return false;
         b->at = at;
         b->at_cap = cap;
     }
@@ -43,16 +57,13 @@ static bool reserve(struct store_batch *b, size_t more)
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->len + more)
             cap *= 2;
-        char *buf = realloc(b->buf, cap);
+        char *buf = mem_realloc(b->buf, cap);
         if (!buf)
-            goto nomem;
+            return false;
         b->buf = buf;
         b->cap = cap;
     }
     return true;
-nomem:
-    b->e = -ENOMEM;
-    return false;
 }
 
 /* A request whose payload is parts[0..n), each of lens[i] bytes. */
@@ -64,11 +75,13 @@ static void add(struct store_batch *b, uint32_t type, const void *const *parts,
         len += lens[i];
     if (len > XENSTORE_PAYLOAD_MAX) {
         /* xenstored would refuse it; it cannot be sent. */
-        b->e = b->e ? b->e : -E2BIG;
+        lose(b, -E2BIG, type, parts[0], lens[0]);
         return;
     }
-    if (!reserve(b, sizeof(struct xsd_sockmsg) + len))
+    if (!reserve(b, sizeof(struct xsd_sockmsg) + len)) {
+        lose(b, -ENOMEM, type, parts[0], lens[0]);
         return;
+    }
     struct xsd_sockmsg m = { .type = type, .req_id = b->n, .len = (uint32_t)len };
     b->at[b->n++] = b->len;
     memcpy(b->buf + b->len, &m, sizeof m);
@@ -112,7 +125,7 @@ void store_batch_perms(struct store_batch *b, const char *path,
     size_t len = 0;
 
     if (n > 64) {
-        b->e = b->e ? b->e : -E2BIG;
+        lose(b, -E2BIG, XS_SET_PERMS, path, strlen(path) + 1);
         return;
     }
     for (unsigned i = 0; i < n; i++)
@@ -232,13 +245,16 @@ static int read_answers(int fd, const struct store_batch *b, char *reply, size_t
 {
     enum { HDR = sizeof(struct xsd_sockmsg) };
     static const size_t room = 2 * (HDR + XENSTORE_PAYLOAD_MAX);
-    char *in = malloc(room);
+    char *in = mem_malloc(room);
     size_t have = 0;
     unsigned got = 0;
     int rc = 0;
 
-    if (!in)
-        return -ENOMEM;
+    if (!in) {
+        struct xsd_sockmsg q;
+        const char *asked = request(b, 0, &q);
+        return failed(f, ENOMEM, &q, asked);
+    }
     while (got < b->n) {
         struct xsd_sockmsg q;
         const char *asked = request(b, got, &q);
@@ -295,12 +311,11 @@ out:
     return rc;
 }
 
-/* A batch that could not be made fails as its first request. */
+/* A batch that could not be made fails as the request it could not add. */
 static int unmade(const struct store_batch *b, struct store_failure *f)
 {
-    struct xsd_sockmsg q = { .type = XS_ERROR };
-    const char *asked = b->n ? request(b, 0, &q) : NULL;
-    return failed(f, -b->e, &q, asked);
+    struct xsd_sockmsg q = { .type = b->lost, .len = sizeof b->lost_path };
+    return failed(f, -b->e, &q, b->lost_path);
 }
 
 /* The batch's headers take the transaction's id as it is sent. */

@@ -25,6 +25,8 @@ struct store_batch {
     size_t *at;         /* each request's header offset */
     unsigned n, at_cap;
     int e;              /* -ENOMEM once growing failed; nothing is sent */
+    uint32_t lost;      /* then: the type of the request not added, */
+    char lost_path[160];    /* and its path */
 };
 
 /* A request that failed: which, what xenstored said, on what path. */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include "tap.h"
 #include "host/store_wire.h"
+#include "util/alloc.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -203,7 +204,8 @@ int main(void)
     memset(&f, 0, sizeof f);
     rc = store_batch_send(r.fd, 1, &b, 5000, &f);
     stop(&r);
-    ok(rc == -EPROTO, "an answer to another request id is a protocol error: %d", rc);
+    ok(rc == -EPROTO,
+       "an answer to another request id is a protocol error: %d", rc);
     is_str(f.op, "rm", "named as the request it should have answered");
 
     /* A xenstored that does not answer, or goes away. */
@@ -220,6 +222,27 @@ int main(void)
     ok(rc == -ECONNRESET, "xenstored hanging up fails the batch: %d", rc);
     store_batch_free(&b);
 
+    /* Each allocation failing in turn: -ENOMEM, and the request named. */
+    for (long at = 1;; at++) {
+        mem_fail_at(at);
+        batch_of_each(&b);
+        start(&r, ANSWER, 4);
+        memset(&f, 0, sizeof f);
+        rc = store_batch_send(r.fd, 1, &b, 5000, &f);
+        bool hit = mem_failed();
+        mem_fail_at(0);
+        stop(&r);
+        store_batch_free(&b);
+        if (!hit) {
+            ok(rc == 0 && at > 2, "with none failing, the batch goes through (%ld "
+               "allocations)", at - 1);
+            break;
+        }
+        ok(rc == -ENOMEM && f.e == ENOMEM && f.op && strcmp(f.path, "/gone") == 0,
+           "allocation %ld failing: -ENOMEM, from %s of %s (%d)", at,
+           f.op ? f.op : "-", f.path, rc);
+    }
+
     /* Nothing is sent of a batch that could not be made. */
     char big[5000];
     memset(big, 'v', sizeof big - 1);
@@ -233,6 +256,7 @@ int main(void)
     stop(&r);
     ok(rc == -E2BIG && r.s.log_len == 0,
        "a payload over XENSTORE_PAYLOAD_MAX: -E2BIG, nothing sent (%d)", rc);
+    is_str(f.path, "/local/domain/3/big", "named as the write that could not be made");
     store_batch_free(&b);
 
     /* Our own connection: to the socket libxenstore names, or an error. */
