@@ -253,7 +253,8 @@ static int read_answers(int fd, const struct store_batch *b, char *reply, size_t
     if (!in) {
         struct xsd_sockmsg q;
         const char *asked = request(b, 0, &q);
-        return failed(f, ENOMEM, &q, asked);
+        rc = failed(f, ENOMEM, &q, asked);
+        goto broken;
     }
     while (got < b->n) {
         struct xsd_sockmsg q;
@@ -261,14 +262,14 @@ static int read_answers(int fd, const struct store_batch *b, char *reply, size_t
         int w = wait_readable(fd, timeout_ms);
         if (w < 0) {
             rc = failed(f, -w, &q, asked);
-            break;
+            goto broken;
         }
         ssize_t r = read(fd, in + have, room - have);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
             rc = failed(f, r < 0 ? errno : ECONNRESET, &q, asked);
-            break;
+            goto broken;
         }
         have += (size_t)r;
         size_t off = 0;
@@ -278,7 +279,7 @@ static int read_answers(int fd, const struct store_batch *b, char *reply, size_t
             asked = request(b, got, &q);
             if (m.len > XENSTORE_PAYLOAD_MAX) {
                 rc = failed(f, EPROTO, &q, asked);
-                goto out;
+                goto broken;
             }
             if (have - off < HDR + m.len)
                 break;
@@ -289,7 +290,7 @@ static int read_answers(int fd, const struct store_batch *b, char *reply, size_t
             got++;
             if (m.req_id != q.req_id || (m.type != q.type && m.type != XS_ERROR)) {
                 rc = failed(f, EPROTO, &q, asked);
-                goto out;
+                goto broken;
             }
             if (m.type == XS_ERROR) {
                 int e = error_number(payload, m.len);
@@ -306,7 +307,11 @@ static int read_answers(int fd, const struct store_batch *b, char *reply, size_t
         memmove(in, in + off, have - off);
         have -= off;
     }
-out:
+    free(in);
+    return rc;
+broken:
+    if (f)
+        f->broken = true;
     free(in);
     return rc;
 }
@@ -330,7 +335,10 @@ static int send_batch(int fd, uint32_t tx, const struct store_batch *b, char *re
     if (rc < 0) {
         struct xsd_sockmsg q;
         const char *asked = request(b, 0, &q);
-        return failed(f, -rc, &q, asked);
+        rc = failed(f, -rc, &q, asked);
+        if (f)
+            f->broken = true;
+        return rc;
     }
     return read_answers(fd, b, reply, cap, timeout_ms, f);
 }

@@ -34,6 +34,7 @@ struct store_failure {
     int e;              /* positive errno */
     const char *op;     /* "write", "mkdir", ... */
     char path[160];
+    bool broken;        /* not an answer: the connection is out of step */
 };
 
 void store_batch_init(struct store_batch *b);

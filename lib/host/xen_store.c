@@ -291,6 +291,10 @@ static int introduce_over_socket(int fd, uint32_t domid, const struct nodes *n,
         return xen_fail(err, domid, EPROTO, "xenstore transaction start answered "
                         "\"%s\"", reply);
     rc = store_batch_send(fd, (uint32_t)t, &n->b, STORE_TIMEOUT_MS, &f);
+    /* Out of step (no answer, a hang-up): closing the connection ends
+     * the transaction, without another wait for xenstored. */
+    if (rc < 0 && f.broken)
+        return store_failed(err, domid, &f);
     struct store_failure fe = { 0 };
     int erc = store_request(fd, XS_TRANSACTION_END, (uint32_t)t, rc < 0 ? "F" : "T",
                             2, NULL, 0, STORE_TIMEOUT_MS, &fe);
