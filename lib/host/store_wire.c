@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <xenstore_lib.h>
@@ -134,27 +133,6 @@ void store_batch_perms(struct store_batch *b, const char *path,
     const void *parts[] = { path, text };
     size_t lens[] = { strlen(path) + 1, len };
     add(b, XS_SET_PERMS, parts, lens, 2);
-}
-
-int store_socket_open(void)
-{
-    const char *path = xs_daemon_socket();
-    struct sockaddr_un sa;
-
-    if (!path || strlen(path) >= sizeof sa.sun_path)
-        return -ENAMETOOLONG;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    strcpy(sa.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        int e = errno;
-        close(fd);
-        return -e;
-    }
-    return fd;
 }
 
 static const char *op_name(uint32_t type)

@@ -46,9 +46,6 @@ void store_batch_rm(struct store_batch *b, const char *path);
 void store_batch_perms(struct store_batch *b, const char *path,
                        const struct xs_permissions *perms, unsigned n);
 
-/* A connection of our own to xenstored's socket, or -errno. */
-int store_socket_open(void);
-
 /*
  * Send the batch in transaction tx (XBT_NULL: none) on fd, read every
  * answer, and return 0 or the first failure's -errno (filling f).

@@ -361,7 +361,7 @@ int xen_introduce(struct pvb_host *h, uint32_t domid, const struct host_introduc
     if (x->borrowed && !xsh)
         return fail(err, -ENOENT, "xen: domain %u: not introduced: the host was "
                     "opened over the caller's handles without a xenstore one", domid);
-    if (!xsh && (fd = store_socket_open()) < 0) {
+    if (!xsh && (fd = xenstored_connect()) < 0) {
         /* No socket: a xenstore domain, through /dev/xen/xenbus. */
         if (!xenstore_domain_runs(x))
             return fail(err, -ENOENT, "xen: domain %u: no xenstored (nothing answers "

@@ -11,4 +11,7 @@
  */
 bool xenstored_socket_answers(void);
 
+/* A connection to that socket (xs_daemon_socket()), or -errno. */
+int xenstored_connect(void);
+
 #endif

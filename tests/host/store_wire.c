@@ -10,6 +10,7 @@
 #include "tap.h"
 #include "host/store_wire.h"
 #include "util/alloc.h"
+#include "util/xenstored.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -268,14 +269,14 @@ int main(void)
     snprintf(path, sizeof path, "%s/socket", dir);
     setenv("XENSTORED_PATH", path, 1);
     is_str(xs_daemon_socket(), path, "libxenstore names the socket XENSTORED_PATH says");
-    int fd = store_socket_open();
+    int fd = xenstored_connect();
     ok(fd == -ENOENT, "no socket there: -ENOENT (%d)", fd);
     int l = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
     ok(bind(l, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(l, 1) == 0,
        "a listening socket");
-    fd = store_socket_open();
+    fd = xenstored_connect();
     ok(fd >= 0, "connects to it: %d", fd);
     if (fd >= 0)
         close(fd);
