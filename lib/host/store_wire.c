@@ -120,10 +120,10 @@ void store_batch_perms(struct store_batch *b, const char *path,
                        const struct xs_permissions *perms, unsigned n)
 {
     static const char letter[] = { 'n', 'r', 'w', 'b' };
-    char text[64 * 16];
+    char text[STORE_PERMS_MAX * 16];     /* "b4294967295" and its NUL fit 16 */
     size_t len = 0;
 
-    if (n > 64) {
+    if (n > STORE_PERMS_MAX) {
         lose(b, -E2BIG, XS_SET_PERMS, path, strlen(path) + 1);
         return;
     }
@@ -361,12 +361,12 @@ int store_batch_replay(struct xs_handle *xsh, xs_transaction_t t,
             ok = xs_rm(xsh, t, path) || errno == ENOENT;
             break;
         case XS_SET_PERMS: {
-            struct xs_permissions perms[64];
+            struct xs_permissions perms[STORE_PERMS_MAX];
             unsigned n = 0;
             for (size_t o = 0; o < rlen; o += strlen(rest + o) + 1)
                 n++;
             errno = EINVAL;
-            ok = n <= 64 && xs_strings_to_perms(perms, n, rest) &&
+            ok = n <= STORE_PERMS_MAX && xs_strings_to_perms(perms, n, rest) &&
                  xs_set_permissions(xsh, t, path, perms, n);
             break;
         }

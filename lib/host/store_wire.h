@@ -24,10 +24,14 @@ struct store_batch {
     size_t len, cap;
     size_t *at;         /* each request's header offset */
     unsigned n, at_cap;
-    int e;              /* -ENOMEM once growing failed; nothing is sent */
+    int e;              /* -ENOMEM, -E2BIG: a request could not be added;
+                         * nothing is sent */
     uint32_t lost;      /* then: the type of the request not added, */
     char lost_path[160];    /* and its path */
 };
+
+/* The most permissions one request sets (store_batch_perms). */
+#define STORE_PERMS_MAX 64
 
 /* A request that failed: which, what xenstored said, on what path. */
 struct store_failure {
