@@ -265,8 +265,19 @@ static void plan_nodes(struct nodes *n, uint32_t domid, const char *name,
 /* "xenstore write of /local/domain/3/name failed: ..." */
 static int store_failed(pvb_error *err, uint32_t domid, const struct store_failure *f)
 {
-    return xen_fail(err, domid, f->e, "xenstore %s%s%s failed", f->op,
-                    f->path[0] ? " of " : "", f->path);
+    char limit[80] = "";
+    if (f->e == E2BIG)
+        snprintf(limit, sizeof limit, " (a request carries at most %d bytes and "
+                 "%d permissions)", XENSTORE_PAYLOAD_MAX, STORE_PERMS_MAX);
+    return xen_fail(err, domid, f->e, "xenstore %s%s%s failed%s", f->op,
+                    f->path[0] ? " of " : "", f->path, limit);
+}
+
+static int introduce_failed(pvb_error *err, uint32_t domid, int e,
+                            const struct host_introduce *in)
+{
+    return xen_fail(err, domid, e, "xenstore introduce (store mfn 0x%" PRIx64
+                    ", port %u) failed", (uint64_t)in->store_mfn, in->store_evtchn);
 }
 
 /*
@@ -309,9 +320,7 @@ static int introduce_over_socket(int fd, uint32_t domid, const struct nodes *n,
                        (uint64_t)in->store_mfn, '\0', in->store_evtchn);
     if (store_request(fd, XS_INTRODUCE, XBT_NULL, intro, (size_t)len + 1, NULL, 0,
                       STORE_TIMEOUT_MS, &fe) < 0)
-        return xen_fail(err, domid, fe.e, "xenstore introduce (store mfn 0x%" PRIx64
-                        ", port %u) failed", (uint64_t)in->store_mfn,
-                        in->store_evtchn);
+        return introduce_failed(err, domid, fe.e, in);
     return 0;
 }
 
@@ -333,9 +342,7 @@ static int introduce_over_handle(struct xs_handle *xsh, uint32_t domid,
                                               "transaction commit failed");
     if (!xs_introduce_domain(xsh, domid, (unsigned long)in->store_mfn,
                              in->store_evtchn))
-        return xen_fail(err, domid, errno, "xenstore introduce (store mfn 0x%" PRIx64
-                        ", port %u) failed", (uint64_t)in->store_mfn,
-                        in->store_evtchn);
+        return introduce_failed(err, domid, errno, in);
     return 0;
 }
 
