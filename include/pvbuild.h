@@ -335,6 +335,9 @@ enum pvb_p2m_placement {
 };
 
 #define PVB_DEFAULT_MEMORY_MIB 256
+/* A domain's name is at most PVB_DOMAIN_NAME_MAX - 1 bytes (63): longer
+ * ones are refused wherever a name is given, never cut short. */
+#define PVB_DOMAIN_NAME_MAX 64
 
 /*
  * What to build.  Strings are malloc'd and owned by the config

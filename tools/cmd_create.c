@@ -44,7 +44,7 @@ static void create_usage(FILE *f)
 "  --vnuma=SPEC         guest NUMA nodes, as xl's vnuma=: per vnode\n"
 "                       \"pnode=N size=MiB vcpus=LIST[ vdistances=D,..]\", vnodes\n"
 "                       separated by ';'\n"
-"  --name=NAME          the domain's name\n"
+"  --name=NAME          the domain's name (at most 63 bytes)\n"
 "  -p, --paused         (xen) leave the domain paused (and start no monitor)\n"
 "  -c, --console        (xen) show the guest's console until it shuts down:\n"
 "                       xenconsoled's pty, or the ring where none runs\n"

@@ -86,8 +86,6 @@ int pvb_lifecycle_rename(pvb_lifecycle *lc, uint32_t domid, const char *name,
 /* Mark a domain as built by pvbuild: /local/domain/N/pvbuild = version. */
 int pvb_lifecycle_mark(pvb_lifecycle *lc, uint32_t domid, pvb_error *err);
 
-#define PVB_DOMAIN_NAME_MAX 64
-
 struct pvb_domain_entry {
     uint32_t domid;
     char name[PVB_DOMAIN_NAME_MAX];     /* "" when it has none */

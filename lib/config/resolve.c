@@ -4,6 +4,7 @@
 #include "config/cpuspec.h"
 #include "config/vnuma.h"
 #include "util/alloc.h"
+#include "util/domain_name.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -45,6 +46,9 @@ int config_resolve(const struct pvb_config *cfg, struct config_values *v,
 {
     if (!cfg)
         return fail(err, -EINVAL, "config: none given (NULL)");
+    int rc = domain_name_check("config", cfg->name, err);
+    if (rc < 0)
+        return rc;
     v->memory_mib = cfg->memory_mib ? cfg->memory_mib : PVB_DEFAULT_MEMORY_MIB;
     v->maxmem_mib = cfg->maxmem_mib ? cfg->maxmem_mib : v->memory_mib;
     v->vcpus = cfg->vcpus ? cfg->vcpus : 1;

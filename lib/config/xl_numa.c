@@ -136,6 +136,7 @@ int xl_get_numa_values(struct xl_reader *rd, struct xl_values *v)
     /* The rules the library checks, named against the file. */
     struct pvb_config c;
     pvb_config_init(&c);
+    c.name = v->cfg.name;
     c.memory_mib = v->cfg.memory_mib;
     c.vcpus = v->cfg.vcpus;
     c.max_vcpus = v->cfg.max_vcpus;

@@ -6,6 +6,7 @@
  * simulated host the same limits are enforced in-process.
  */
 #include "host/host.h"
+#include "util/domain_name.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -25,6 +26,8 @@ int pvb_domain_create_empty(pvb_host *h, const struct pvb_empty_domain_opts *opt
     int rc = host_opts_version("pvb_empty_domain_opts", opts->version,
                                PVB_EMPTY_DOMAIN_OPTS_VERSION, err);
     if (rc < 0)
+        return rc;
+    if ((rc = domain_name_check("domain create", opts->name, err)) < 0)
         return rc;
     uint64_t max_mib = opts->max_mib ? opts->max_mib : PVB_DEFAULT_MEMORY_MIB;
     if (max_mib > MAX_MIB_LIMIT)

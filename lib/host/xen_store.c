@@ -226,7 +226,8 @@ static void plan_nodes(struct nodes *n, uint32_t domid, const char *name,
     store_batch_write(&n->b, path, "pv");
 
     put(n, "vm", "%s", vm);
-    put(n, "name", "%s", name);
+    snprintf(path, sizeof path, "%s/name", n->dom);
+    store_batch_write(&n->b, path, name);
     put(n, "domid", "%u", domid);
     snprintf(path, sizeof path, "%s/uuid", vm);
     store_batch_write(&n->b, path, uuid);

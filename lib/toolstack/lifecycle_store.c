@@ -8,6 +8,7 @@
  */
 #include "util/alloc.h"
 #include "toolstack/lifecycle_internal.h"
+#include "util/domain_name.h"
 #include "util/opts.h"
 
 #include <ctype.h>
@@ -210,8 +211,13 @@ static int write_node(pvb_lifecycle *lc, uint32_t domid, const char *rel,
 int pvb_lifecycle_rename(pvb_lifecycle *lc, uint32_t domid, const char *name,
                          pvb_error *err)
 {
-    if (!lc)
-        return fail(err, -EINVAL, "%s: lc is NULL", __func__);
+    if (!lc || !name)
+        return fail(err, -EINVAL, "%s: %s is NULL", __func__, lc ? "name" : "lc");
+    char what[32];
+    snprintf(what, sizeof what, "domain %u", domid);
+    int rc = domain_name_check(what, name, err);
+    if (rc < 0)
+        return rc;
     uint32_t other;
     pvb_error ignored;
     if (pvb_lifecycle_find(lc, name, &other, &ignored) == 0 && other != domid)

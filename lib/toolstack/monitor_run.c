@@ -11,6 +11,7 @@
  * first, as xl does, and go on even if that fails.
  */
 #include "toolstack/lifecycle_internal.h"
+#include "util/domain_name.h"
 #include "util/opts.h"
 
 #include <errno.h>
@@ -44,13 +45,16 @@ static void dump_core(pvb_lifecycle *lc, uint32_t domid, const struct pvb_monito
 static int keep_renamed(pvb_lifecycle *lc, uint32_t domid, const char *name,
                         const struct pvb_monitor_opts *m, pvb_error *err)
 {
-    char suffix[24], newname[PVB_DOMAIN_NAME_MAX + 24];
+    char suffix[24], newname[PVB_DOMAIN_NAME_MAX];
     time_t now = time(NULL);
     struct tm tm;
 
     gmtime_r(&now, &tm);
     strftime(suffix, sizeof suffix, "-%Y%m%dT%H%MZ", &tm);
-    snprintf(newname, sizeof newname, "%s%s", name, suffix);
+    /* The kept name must fit the limit too: a long name loses its tail,
+     * the time stays (it is what tells kept domains apart). */
+    size_t keep = domain_name_prefix(name, sizeof newname - 1 - strlen(suffix));
+    snprintf(newname, sizeof newname, "%.*s%s", (int)keep, name, suffix);
     log_info(m->log, "domain %u: preserving it as %s", domid, newname);
     return pvb_lifecycle_rename(lc, domid, newname, err);
 }

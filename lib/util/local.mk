@@ -6,5 +6,6 @@ lib_libpvbcore_la_SOURCES += \
 	%reldir%/phase.c %reldir%/phase.h \
 	%reldir%/json.c %reldir%/json.h \
 	%reldir%/opts.c %reldir%/opts.h \
+	%reldir%/domain_name.c %reldir%/domain_name.h \
 	%reldir%/xenstored.c %reldir%/xenstored.h \
 	%reldir%/xenabi.h

@@ -53,5 +53,12 @@ is "$(run huge --kernel="$k" --memory=$((17 << 20)))" 1 \
    "a 17 TiB guest on the 16 TiB simulated machine fails"
 like "$(cat "$tmp/huge.err")" "cannot hold the guest's 0x110000000 pages (17825792 MiB): free 0xfffffdff pages (16777213 MiB)" \
    "at the claim, naming the guest and the free memory"
+n63=$(printf 'n%062d' 0)
+is "$(run n64 --kernel="$k" --name="${n63}x")" 1 "a 64-byte --name fails"
+like "$(cat "$tmp/n64.err")" 'config: name "n00000000000000000000000..." is 64 bytes, above the limit of 63' \
+   "naming the field, its length and the limit"
+is "$(run n64c "$tmp/ok.cfg" name="${n63}x")" 1 "a 64-byte name= override fails"
+like "$(cat "$tmp/n64c.err")" "$tmp/ok.cfg: config: name \"n0" "naming the config file"
+is "$(run n63 --kernel="$k" --name="$n63")" 0 "a 63-byte name builds"
 is "$(run okc "$tmp/ok.cfg" memory=64)" 0 "and a plain config still builds"
 done_testing

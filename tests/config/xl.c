@@ -664,6 +664,52 @@ static void test_numbers(void)
     pvb_config_free(&cfg);
 }
 
+/* A name is at most 63 bytes, from a file or from a caller; a longer one is
+ * refused, never cut, and the message names the file, the field and the
+ * limit (and shows the name's start without splitting a UTF-8 letter). */
+static void test_name_limit(void)
+{
+    char name[PVB_DOMAIN_NAME_MAX + 8], text[256], p[512];
+    memset(name, 'n', PVB_DOMAIN_NAME_MAX - 1);
+    name[PVB_DOMAIN_NAME_MAX - 1] = '\0';
+    snprintf(text, sizeof text, "name = \"%s\"\n", name);
+    struct pvb_config cfg;
+    pvb_error err;
+    pvb_config_init(&cfg);
+    int r = read_xl(&cfg, write_file("name.cfg", text), NULL, 0, &err);
+    ok(r == 0 && cfg.name && strlen(cfg.name) == 63, "a 63-byte name is read whole (%s)",
+       r ? err.msg : "ok");
+    ok(pvb_config_check(&cfg, &err) == 0, "pvb_config_check takes a 63-byte name");
+    pvb_config_free(&cfg);
+
+    snprintf(p, sizeof p, "%s/name.cfg", tmpdir);
+    strcat(name, "x");
+    snprintf(text, sizeof text, "name = \"%s\"\n", name);
+    fails_with("64-byte name", "name.cfg", text, NULL, 0, -EINVAL,
+               path_in("%s: config: name \"nnnnnnnnnnnnnnnnnnnnnnnn...\" is 64 bytes, "
+                       "above the limit of 63", p));
+    const char *const ovr[] = { "name=0123456789012345678901234567890123456789012345678901234567890123" };
+    fails_with("64-byte name as an override", "name.cfg", "kernel = \"/k\"\n", ovr, 1,
+               -EINVAL, path_in("%s: config: name \"012345678901234567890123...\" is "
+                                "64 bytes, above the limit of 63", p));
+    /* 23 ASCII bytes, then two-byte letters: the shown start stops before
+     * the letter that byte 24 would split. */
+    char utf[160] = "name = \"aaaaaaaaaaaaaaaaaaaaaaa";
+    for (int i = 0; i < 30; i++)
+        strcat(utf, "\xc3\xa9");
+    strcat(utf, "\"\n");
+    fails_with("long UTF-8 name", "name.cfg", utf, NULL, 0, -EINVAL,
+               path_in("%s: config: name \"aaaaaaaaaaaaaaaaaaaaaaa...\" is 83 bytes", p));
+
+    pvb_config_init(&cfg);
+    pvb_config_set_string(&cfg.name, name, NULL);
+    pvb_config_set_string(&cfg.kernel, "/k", NULL);
+    is_u64(pvb_config_check(&cfg, &err), -EINVAL, "pvb_config_check refuses a 64-byte name");
+    ok(strcmp(err.msg, "config: name \"nnnnnnnnnnnnnnnnnnnnnnnn...\" is 64 bytes, above "
+              "the limit of 63") == 0, "and says so: %s", err.msg);
+    pvb_config_free(&cfg);
+}
+
 /* cpus=, cpus_soft=, vnuma=: read into the config's texts, checked. */
 static void test_numa_keys(void)
 {
@@ -749,6 +795,7 @@ int main(void)
     test_bytes();
     test_p2m();
     test_numbers();
+    test_name_limit();
     test_numa_keys();
 
     is_u64(stderr_bytes, 0, "libxlutil printed nothing to stderr");

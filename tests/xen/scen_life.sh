@@ -225,7 +225,10 @@ fi
 diag "time: $name $(since "$t") s"
 
 # --- on_reboot=rename-restart: the old domain is kept under a new name ----
-name=l5-rename
+# A 60-byte name: the kept one, NAME-YYYYMMDDTHHMMZ, must still fit the
+# 63-byte limit, so it keeps the name's first 48 bytes and the time.
+name=l5-rename-$(printf '%050d' 0)
+kept=$(printf %s "$name" | cut -c 1-48)
 t=$(now)
 life_cfg $name reboot destroy rename-restart destroy
 log=$LOGDIR/guest-$name.log
@@ -238,8 +241,9 @@ if [ -n "$id1" ]; then
 	id2=$(domid_of $name)
 	ok_if "$name: after the reboot the name has a new domain (${id2:-none}, was $id1)" \
 		sh -c "[ -n '$id2' ] && [ '$id2' != '$id1' ]"
-	renamed=$(xl list 2>/dev/null | awk -v n="$name-" 'index($1, n) == 1 { print $1 }' | head -n 1)
-	like "${renamed:-none}" "$name-20" "$name: the old domain is kept as $name-YYYYMMDDTHHMMZ (${renamed:-none})"
+	renamed=$(xl list 2>/dev/null | awk -v n="$kept-20" 'index($1, n) == 1 { print $1 }' | head -n 1)
+	like "${renamed:-none}" "$kept-20" "$name: the old domain is kept as its first 48 bytes-YYYYMMDDTHHMMZ (${renamed:-none})"
+	is "${#renamed}" 63 "$name: that name is 63 bytes, the limit"
 	is "$(domid_of "${renamed:-none}")" "$id1" "$name: under that name it is domain $id1"
 	is "$(state "$id1")" shutdown:reboot "$name: as it stopped (shut down: reboot)"
 	wait_until "$BOOT_TIMEOUT" markers_at_least "$log" $name 2

@@ -452,6 +452,8 @@ like "$(cat "$W/e2-host-too-small.err")" "pages ($before_free MiB), claimed by d
 fails_clean e3-p2m-in-xen 0xffff800000000000 --kernel="$ELF" --memory=$MEM --p2m-vaddr=0xffff800000000000
 fails_clean e4-p2m-over-kernel 0xffffffff81000000 --kernel="$ELF" --memory=$MEM --p2m-vaddr=0xffffffff81000000
 fails_clean e5-p2m-crosses-slot 0xfffffff000 --kernel="$ELF" --memory=$MEM --p2m-vaddr=0xfffffff000
+# A 64-byte name: refused whole rather than cut short in xenstore.
+fails_clean "e7-name-too-long-$(printf '%047d' 0)" "is 64 bytes, above the limit of 63" --kernel="$ELF" --memory=$MEM
 if [ -n "${NOINIT_GUEST:-}" ]; then
 	fails_clean e6-p2m-without-note INIT_P2M --kernel="$NOINIT_GUEST" --memory=$GUEST_MEM --p2m-vaddr=0x18000000000
 fi
