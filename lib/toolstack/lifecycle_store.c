@@ -223,7 +223,38 @@ int pvb_lifecycle_rename(pvb_lifecycle *lc, uint32_t domid, const char *name,
     if (pvb_lifecycle_find(lc, name, &other, &ignored) == 0 && other != domid)
         return fail(err, -EEXIST, "domain %u: cannot take the name '%s': domain "
                     "%u has it", domid, name, other);
-    return write_node(lc, domid, "name", name, err);
+    /* Both of the domain's names, as libxl renames: its own and its VM's
+     * (/vm/UUID/name, when it has a VM), together or not at all. */
+    char path[64], vm_name[128];
+    snprintf(path, sizeof path, "/local/domain/%u/name", domid);
+    for (int tries = 0;; tries++) {
+        xs_transaction_t t = xs_transaction_start(lc->xsh);
+        if (t == XBT_NULL)
+            break;
+        char vm_path[64];
+        unsigned len = 0;
+        snprintf(vm_path, sizeof vm_path, "/local/domain/%u/vm", domid);
+        char *vm = xs_read(lc->xsh, t, vm_path, &len);
+        bool ok = xs_write(lc->xsh, t, path, name, (unsigned)strlen(name));
+        if (ok && vm && vm[0] == '/' && len < sizeof vm_name - 6) {
+            snprintf(vm_name, sizeof vm_name, "%s/name", vm);
+            ok = xs_write(lc->xsh, t, vm_name, name, (unsigned)strlen(name));
+        }
+        int e = errno ? errno : EIO;
+        free(vm);
+        if (!ok) {
+            xs_transaction_end(lc->xsh, t, true);
+            return fail(err, -e, "domain %u: writing its name in xenstore: %s", domid,
+                        strerror(e));
+        }
+        if (xs_transaction_end(lc->xsh, t, false))
+            return 0;
+        if (errno != EAGAIN || tries == 16)
+            break;
+    }
+    int e = errno ? errno : EIO;
+    return fail(err, -e, "domain %u: renaming it in a xenstore transaction: %s", domid,
+                strerror(e));
 }
 
 int pvb_lifecycle_mark(pvb_lifecycle *lc, uint32_t domid, pvb_error *err)

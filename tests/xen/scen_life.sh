@@ -244,6 +244,9 @@ if [ -n "$id1" ]; then
 	renamed=$(xl list 2>/dev/null | awk -v n="$kept-20" 'index($1, n) == 1 { print $1 }' | head -n 1)
 	like "${renamed:-none}" "$kept-20" "$name: the old domain is kept as its first 48 bytes-YYYYMMDDTHHMMZ (${renamed:-none})"
 	is "${#renamed}" 63 "$name: that name is 63 bytes, the limit"
+	vm_of_id1=$(xenstore-read "/local/domain/$id1/vm" 2>/dev/null)
+	is "$(xenstore-read "${vm_of_id1:-/none}/name" 2>/dev/null)" "${renamed:-none}" \
+		"$name: its VM's name (${vm_of_id1:-no vm node}/name) is the new one too, as libxl renames"
 	is "$(domid_of "${renamed:-none}")" "$id1" "$name: under that name it is domain $id1"
 	is "$(state "$id1")" shutdown:reboot "$name: as it stopped (shut down: reboot)"
 	wait_until "$BOOT_TIMEOUT" markers_at_least "$log" $name 2
