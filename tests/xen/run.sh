@@ -21,7 +21,7 @@
 #   QEMU_TIMEOUT  seconds the whole QEMU run may take on an idle machine
 #                 (default 900); the limit grows with how much slower than
 #                 idle dom0 reached its /init or ran its calibration loop
-#                 (the slowest seen), up to 4x (QEMU_HARD_TIMEOUT)
+#                 (the median of its figures), up to 4x (QEMU_HARD_TIMEOUT)
 #   XEN_SERIAL_LOG where the serial log is kept (default
 #                 $top_builddir/tests/xen/serial.log)
 #   PVB_XEN_ONLY  "bench": only the timings (xl's and pvbuild's creates
@@ -222,9 +222,10 @@ qpid=$!
 t_init="" t_toolstack="" f_init=1 slow=1
 # A busy machine runs everything slower, and the load changes while the
 # suite runs: the limit is QEMU_TIMEOUT times the larger of how much slower
-# than idle dom0 reached its /init and the slowest speed the scenarios
-# measured in dom0 (their "XENHARNESS: slow" lines, the SLOW that scales
-# their own waits), up to QEMU_HARD_TIMEOUT.
+# than idle dom0 reached its /init and the median of the speeds the
+# scenarios measured in dom0 (their "XENHARNESS: slow" lines, the SLOW
+# that scales their own waits), up to QEMU_HARD_TIMEOUT.  It never
+# shrinks: a load that lifts late must not end a run that is on time.
 deadline=$QEMU_TIMEOUT
 waited=0
 while kill -0 "$qpid" 2>/dev/null; do
@@ -232,9 +233,12 @@ while kill -0 "$qpid" 2>/dev/null; do
 		t_init=$(secs "$t_qemu" "$(now)")
 		f_init=$(awk -v t="$t_init" -v idle="$DOM0_INIT_IDLE" 'BEGIN { f = t / idle; printf "%.2f", f < 1 ? 1 : f }')
 	fi
-	slow=$(tr -d '\r' <"$SERIAL_LOG" | awk -v m="$slow" '$1 == "XENHARNESS:" && $2 == "slow" && $3 + 0 > m + 0 { m = $3 } END { print m }')
-	deadline=$(awk -v a="$f_init" -v b="$slow" -v l="$QEMU_TIMEOUT" -v h="$QEMU_HARD_TIMEOUT" 'BEGIN {
-		f = a > b ? a : b; d = l * f; if (d > h) d = h; printf "%d", d }')
+	# The median, not the slowest: a wait measures while a guest boots
+	# beside it, and single figures reach the cap of 8 on an idle machine.
+	slow=$(tr -d '\r' <"$SERIAL_LOG" | awk '$1 == "XENHARNESS:" && $2 == "slow" { print $3 + 0 }' |
+		sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 1 }')
+	deadline=$(awk -v a="$f_init" -v b="$slow" -v l="$QEMU_TIMEOUT" -v h="$QEMU_HARD_TIMEOUT" -v was="$deadline" 'BEGIN {
+		f = a > b ? a : b; d = l * f; if (d > h) d = h; if (d < was) d = was; printf "%d", d }')
 	if [ -z "$t_toolstack" ] && grep -q '^XENHARNESS: toolstack up' "$SERIAL_LOG"; then
 		t_toolstack=$(secs "$t_qemu" "$(now)")
 	fi
@@ -259,7 +263,7 @@ problem=
 grep -q -E '^1\.\.[0-9]+' "$work/tap" || problem="dom0 did not finish the scenarios"
 grep -q '^Bail out!' "$work/tap" && problem="dom0 bailed out"
 if [ "$waited" -ge "$deadline" ]; then
-	problem="${problem:+$problem; }QEMU stopped after ${waited} s: the limit was $deadline s (QEMU_TIMEOUT $QEMU_TIMEOUT s times the larger of ${f_init}, from dom0 reaching /init in ${t_init:-?} s against $DOM0_INIT_IDLE s idle, and the slowest SLOW dom0 measured, ${slow}; at most ${QEMU_HARD_TIMEOUT} s)"
+	problem="${problem:+$problem; }QEMU stopped after ${waited} s: the limit was $deadline s (QEMU_TIMEOUT $QEMU_TIMEOUT s times the larger of ${f_init}, from dom0 reaching /init in ${t_init:-?} s against $DOM0_INIT_IDLE s idle, and the median SLOW dom0 measured, ${slow}; at most ${QEMU_HARD_TIMEOUT} s)"
 elif [ $qrc -ne 0 ]; then
 	problem="${problem:+$problem; }QEMU exited with status $qrc$([ $qrc -eq 124 ] && echo " (hard limit of ${QEMU_HARD_TIMEOUT} s)")"
 fi
@@ -267,7 +271,7 @@ if [ -n "$problem" ]; then
 	n=$((n + 1))
 	echo "not ok $n - the Xen run: $problem"
 fi
-echo "# time: initramfs ${t_initramfs} s (${size_mib} MiB), QEMU start to dom0 /init ${t_init:-?} s, slowest SLOW in dom0 ${slow} (limit ${deadline} s), to toolstack up ${t_toolstack:-?} s, whole run ${t_total} s, with preparation $(secs "$t_start" "$(now)") s"
+echo "# time: initramfs ${t_initramfs} s (${size_mib} MiB), QEMU start to dom0 /init ${t_init:-?} s, median SLOW in dom0 ${slow} (limit ${deadline} s), to toolstack up ${t_toolstack:-?} s, whole run ${t_total} s, with preparation $(secs "$t_start" "$(now)") s"
 if [ -n "$problem" ] || grep -q '^not ok' "$work/tap"; then
 	echo "# serial log kept in $SERIAL_LOG; its last lines:"
 	tr -d '\r' <"$SERIAL_LOG" | grep -v '^TAP: ' | tail -n 40 | sed 's/^/#   /'
