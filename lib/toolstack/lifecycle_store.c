@@ -208,6 +208,30 @@ static int write_node(pvb_lifecycle *lc, uint32_t domid, const char *rel,
     return 0;
 }
 
+/* Inside transaction t: the name node and, when the domain has a VM, its. */
+static int rename_in(pvb_lifecycle *lc, xs_transaction_t t, uint32_t domid,
+                     const char *name, pvb_error *err)
+{
+    char own[64], vm_name[256] = "";
+    unsigned len;
+    snprintf(own, sizeof own, "/local/domain/%u/vm", domid);
+    char *vm = xs_read(lc->xsh, t, own, &len);
+    bool too_long = vm && vm[0] == '/' &&
+                    snprintf(vm_name, sizeof vm_name, "%s/name", vm) >= (int)sizeof vm_name;
+    free(vm);
+    if (too_long)
+        return fail(err, -ENAMETOOLONG, "domain %u: its /local/domain/%u/vm path is "
+                    "longer than %zu bytes", domid, domid, sizeof vm_name - 6);
+    snprintf(own, sizeof own, "/local/domain/%u/name", domid);
+    if (!xs_write(lc->xsh, t, own, name, (unsigned)strlen(name)) ||
+        (vm_name[0] && !xs_write(lc->xsh, t, vm_name, name, (unsigned)strlen(name)))) {
+        int e = errno ? errno : EIO;
+        return fail(err, -e, "domain %u: writing its name in xenstore: %s", domid,
+                    strerror(e));
+    }
+    return 0;
+}
+
 int pvb_lifecycle_rename(pvb_lifecycle *lc, uint32_t domid, const char *name,
                          pvb_error *err)
 {
@@ -225,31 +249,17 @@ int pvb_lifecycle_rename(pvb_lifecycle *lc, uint32_t domid, const char *name,
                     "%u has it", domid, name, other);
     /* Both of the domain's names, as libxl renames: its own and its VM's
      * (/vm/UUID/name, when it has a VM), together or not at all. */
-    char path[64], vm_name[128];
-    snprintf(path, sizeof path, "/local/domain/%u/name", domid);
-    for (int tries = 0;; tries++) {
+    for (int tries = 0; tries < 16; tries++) {
         xs_transaction_t t = xs_transaction_start(lc->xsh);
         if (t == XBT_NULL)
             break;
-        char vm_path[64];
-        unsigned len = 0;
-        snprintf(vm_path, sizeof vm_path, "/local/domain/%u/vm", domid);
-        char *vm = xs_read(lc->xsh, t, vm_path, &len);
-        bool ok = xs_write(lc->xsh, t, path, name, (unsigned)strlen(name));
-        if (ok && vm && vm[0] == '/' && len < sizeof vm_name - 6) {
-            snprintf(vm_name, sizeof vm_name, "%s/name", vm);
-            ok = xs_write(lc->xsh, t, vm_name, name, (unsigned)strlen(name));
-        }
-        int e = errno ? errno : EIO;
-        free(vm);
-        if (!ok) {
+        if ((rc = rename_in(lc, t, domid, name, err)) < 0) {
             xs_transaction_end(lc->xsh, t, true);
-            return fail(err, -e, "domain %u: writing its name in xenstore: %s", domid,
-                        strerror(e));
+            return rc;
         }
         if (xs_transaction_end(lc->xsh, t, false))
             return 0;
-        if (errno != EAGAIN || tries == 16)
+        if (errno != EAGAIN)
             break;
     }
     int e = errno ? errno : EIO;
