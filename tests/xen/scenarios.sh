@@ -76,7 +76,7 @@ calibrate() {
 # (tests/xen/run.sh, TCG), the fastest seen, in seconds.
 CALIBRATE_IDLE=0.40
 # Every figure measured also goes to the console, where tests/xen/run.sh
-# reads it: the whole run's time limit grows with the slowest one.
+# reads it: the whole run's time limit grows with their median.
 report_slow() { echo "XENHARNESS: slow $1" >/dev/console 2>/dev/null || true; }
 # slow_now: SLOW measured now, with a quarter of the loop.
 slow_now() {
