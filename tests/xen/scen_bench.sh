@@ -95,6 +95,18 @@ while [ $_round -lt "$ELF_RUNS" ]; do
 	pvb_once bench-elf "$ELF" --paused --cache-dir="$W/bench-cache"
 	xl_once bench-xl-elf "$ELF"
 done
+# What a process's start and exit cost in dom0, under every create:
+# pvbuild's with its libraries (--version does nothing more), xl's
+# `help` (every xl command opens a libxl context first) and a static
+# program's (busybox's true).  Fastest of five each.
+for _i in 1 2 3 4 5; do
+	timeit "$W/start-pvb-try.time" pvbuild --version >/dev/null
+	keep_best start-pvb start-pvb-try
+	timeit "$W/start-xl-try.time" xl help >/dev/null 2>&1
+	keep_best start-xl start-xl-try
+	timeit "$W/start-true-try.time" true
+	keep_best start-true start-true-try
+done
 # Whether the raw ELF's segments come from a mapping of the file: the
 # debug log of one more create, untimed (-vv slows every phase, the
 # hypervisor interface's own debug lines included).
@@ -184,6 +196,7 @@ speedup "bzImage cached" "$W/bench-bz-cached.time" "$W/bench-xl-bz.time" ">= 10x
 speedup "raw ELF" "$W/bench-elf.time" "$W/bench-xl-elf.time" ">= 2x"
 speedup "raw ELF unpaused, monitor in the background" "$W/bench-run.time" \
 	"$W/bench-xl-run.time" "none: the create a user types"
+diag "BENCH: a process's start and exit (fastest of 5): pvbuild --version $(cat "$W/start-pvb.time" 2>/dev/null) s, xl help $(cat "$W/start-xl.time" 2>/dev/null) s, a static busybox true $(cat "$W/start-true.time" 2>/dev/null) s"
 pop=$(phase populate "$W/bench-bz-cached.json") load=$(phase load "$W/bench-bz-cached.json")
 [ -n "$pop" ] && [ -n "$load" ] && awk -v p="$pop" -v l="$load" -v x="$(cat "$W/bench-xl-bz.time" 2>/dev/null)" 'BEGIN {
 	f = p + l; printf "# BENCH: floor (populate %.3f + load %.3f) %.3f s: xl bzImage / floor %.1fx\n",
