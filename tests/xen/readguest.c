@@ -15,6 +15,12 @@
  * state=running, paused, shutdown:poweroff (reboot, suspend, crash,
  * watchdog, soft_reset), dying, or gone when there is no such domain.
  *
+ * readguest -c DOMID MFN writes to stdout what the guest last wrote into
+ * the console ring at machine frame MFN (xenstore's console/ring-ref):
+ * the up to 2 KiB of its output ring before out_prod, which the ring
+ * keeps after xenconsoled has read them.  The guest's own words, from
+ * its memory, whatever xenconsoled made of them.
+ *
  * Exit status: 0 when everything could be read, 1 otherwise (the reason
  * on stderr).
  */
@@ -29,6 +35,7 @@
 #include <xenctrl.h>
 #include <xenforeignmemory.h>
 #include <xenguest.h>
+#include <xen/io/console.h>
 
 #include "util/xenabi.h"
 
@@ -230,6 +237,35 @@ static int print_state(xc_interface *xch, uint32_t domid)
     return 0;
 }
 
+static int print_console(struct reader *r, const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long long mfn = strtoull(arg, &end, 0);
+    if (errno || *end || end == arg) {
+        fprintf(stderr, "readguest: console ring frame \"%s\" is not a number\n", arg);
+        return 2;
+    }
+    struct xencons_interface *ring = map_frame(r, (xen_pfn_t)mfn);
+    if (!ring) {
+        fprintf(stderr, "readguest: d%" PRIu32 ": mapping console frame 0x%llx: %s\n",
+                r->domid, mfn, strerror(errno));
+        return 1;
+    }
+    XENCONS_RING_IDX prod = ring->out_prod;
+    __sync_synchronize();
+    size_t n = prod < sizeof ring->out ? prod : sizeof ring->out;
+    char buf[sizeof ring->out];
+    for (size_t i = 0; i < n; i++)
+        buf[i] = ring->out[MASK_XENCONS_IDX(prod - n + i, ring->out)];
+    xenforeignmemory_unmap(r->fmem, ring, 1);
+    if (fwrite(buf, 1, n, stdout) != n || fflush(stdout) != 0) {
+        fprintf(stderr, "readguest: writing the console ring: %s\n", strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 /* xc_map_m2p maps whole 2 MiB chunks of the table. */
 static size_t m2p_bytes(unsigned long max_mfn)
 {
@@ -246,12 +282,13 @@ int main(int argc, char **argv)
     int rc = 1;
 
     bool state_only = argc == 3 && strcmp(argv[1], "-s") == 0;
+    bool console = argc == 4 && strcmp(argv[1], "-c") == 0;
 
-    if (argc != 2 && !state_only) {
-        fprintf(stderr, "usage: readguest [-s] DOMID\n");
+    if (argc != 2 && !state_only && !console) {
+        fprintf(stderr, "usage: readguest [-s] DOMID | readguest -c DOMID MFN\n");
         return 2;
     }
-    const char *arg = argv[argc - 1];
+    const char *arg = argv[console ? 2 : argc - 1];
     errno = 0;
     unsigned long domid = strtoul(arg, &end, 0);
     if (errno || *end || end == arg || domid >= DOMID_FIRST_RESERVED) {
@@ -271,6 +308,10 @@ int main(int argc, char **argv)
     }
     if (state_only) {
         rc = print_state(r.xch, r.domid);
+        goto out;
+    }
+    if (console) {
+        rc = print_console(&r, argv[3]);
         goto out;
     }
     if (xc_maximum_ram_page(r.xch, &r.max_mfn)) {
