@@ -20,10 +20,10 @@ bench "raw ELF ${MEM} MiB" "$W/c1-elf-1cpu.time" "$W/xlelf.time"
 # /payload/facts), each timing xl's bzImage create, pvbuild's
 # three, then xl's raw-ELF create (then both unpaused), so that a slow
 # spell of the machine falls on both builders alike; the fastest of each
-# is kept (pvbuild's with its phases).  run.sh asks for three rounds when
-# only the bench runs: one round's ratio moved between 1.4x and 2.6x on
-# the same code.
-BENCH_RUNS=${PVB_BENCH_RUNS:-1}
+# is kept (pvbuild's with its phases).  Three rounds unless run.sh says
+# otherwise: one round's ratio moved between 1.4x and 2.6x on the same
+# code.
+BENCH_RUNS=${PVB_BENCH_RUNS:-3}
 # keep_best NAME TRY: NAME.time (and NAME.json, from TRY.json if there is
 # one) is the fastest of NAME's tries so far; TRY.time is this one's.
 keep_best() {
@@ -85,10 +85,10 @@ while [ $_round -lt "$BENCH_RUNS" ]; do
 	xl_once bench-xl-run "$ELF" ""
 done
 # The raw ELF's creates take seconds where the bzImage's take tens: they
-# get at least five rounds, interleaved as above, in the whole suite's
-# one-round run too, so that its ratio is the fastest of five on each
-# side (one round's moved between 1.4x and 2.8x on the same code; the
-# fastest of three between 1.97x and 2.07x in quiet runs).
+# get at least five rounds, interleaved as above, so that their ratio
+# is the fastest of five on each side (one round's moved between 1.4x
+# and 2.8x on the same code; the fastest of three between 1.97x and
+# 2.07x in quiet runs).
 ELF_RUNS=$((BENCH_RUNS > 5 ? BENCH_RUNS : 5))
 while [ $_round -lt "$ELF_RUNS" ]; do
 	_round=$((_round + 1))
