@@ -34,10 +34,21 @@ keep_best() {
 		[ -f "$W/$2.json" ] && cp "$W/$2.json" "$W/$1.json"
 	fi
 }
+# quiet_host: before each timed create, the last domain's memory is
+# back and Xen has had a moment to scrub it.  Xen scrubs a destroyed
+# domain's pages on an idle CPU; a create that comes at once scrubs
+# what is left itself, in its populate: 0.05-0.17 s of a 256 MiB
+# create here, either builder's (0.010-0.014 s after a pause of 0.3 s
+# or more), work for the previous domain rather than for this one.
+quiet_host() {
+	settle_memory "$FREE0"
+	sleep "$(scaled 1)"
+}
 # pvb_once NAME KERNEL [OPTION...]: one timed create (--paused among the
 # options, or it runs with its monitor in the background), destroyed after.
 pvb_once() {
 	_n=$1 _k=$2; shift 2
+	quiet_host
 	rm -f "$W/$_n-try.time" "$W/$_n-try.json"
 	if timeit "$W/$_n-try.time" pvbuild create --host=xen --json --timings \
 		--name="$_n" --kernel="$_k" --ramdisk="$RD" --memory=$MEM \
@@ -56,6 +67,7 @@ pvb_once() {
 # xl_once NAME KERNEL [PAUSE]: one timed `xl create PAUSE` (-p unless
 # given; "" runs the guest, xl's monitor in the background), destroyed after.
 xl_once() {
+	quiet_host
 	if xl_create "$1-try" "$2" bench "${3--p}"; then
 		keep_best "$1" "$1-try"
 	else
@@ -112,6 +124,7 @@ done
 # hypervisor interface's own debug lines included).
 pvb_once bench-elf-vv "$ELF" --paused --cache-dir="$W/bench-cache" -vv
 # pvbuild's times include its verifier; one more raw-ELF build without it.
+quiet_host
 if timeit "$W/bench-noverify.try" pvbuild create --host=xen --paused --no-verify \
 	--name=bench-noverify --kernel="$ELF" --ramdisk="$RD" --memory=$MEM \
 	--cmdline="$(cmdline_for bench)" --cache-dir="$W/bench-cache" >/dev/null 2>"$W/bench.err"; then
@@ -141,6 +154,7 @@ diag "BENCH: xl create -p, same kernel, ramdisk, memory, the same rounds: bzImag
 for x in bench-xl-bz bench-xl-elf; do
 	[ -s "$W/$x-try.cfg" ] || continue
 	sed "s/^name = .*/name = \"$x-v\"/" "$W/$x-try.cfg" >"$W/$x-v.cfg"
+	quiet_host
 	if timeit -e "$W/$x-v.log" "$W/$x-v.time" xl -vvv create -p "$W/$x-v.cfg" >/dev/null; then
 		xl destroy "$x-v" >/dev/null 2>&1
 		wait_until 60 sh -c "! xl domid $x-v"
