@@ -26,6 +26,7 @@ int ptread_open(struct ptread *r, pvb_host *h, uint32_t domid, uint64_t l4_mfn,
 
 static void drop_cache(struct ptread *r, unsigned i)
 {
+    r->leaf_valid = false;
     if (r->cache[i].valid && r->cache[i].page)
         ptread_unmap(r, r->cache[i].page, 1);
     memset(&r->cache[i], 0, sizeof r->cache[i]);
@@ -159,6 +160,14 @@ static const uint64_t *table(struct ptread *r, unsigned level, uint64_t mfn)
 void pt_lookup(struct ptread *r, uint64_t va, struct pt_path *p)
 {
     memset(p, 0, sizeof *p);
+    /* Walking a range page by page: each page of a 2 MiB run would walk
+     * the same L4, L3 and L2 entries again. */
+    if (r->leaf_valid && va >> 21 == r->leaf_2m) {
+        memcpy(p->table, r->leaf_tables, sizeof p->table);
+        p->pte = r->leaf_l1[pt_index(va, 1)];
+        p->stop = p->pte & PTE_PRESENT ? 0 : 1;
+        return;
+    }
     p->table[0] = r->l4_mfn;
     p->stop = 4;
     if (!pt_canonical(va) || pt_xen_slot(pt_index(va, 4)))
@@ -172,6 +181,10 @@ void pt_lookup(struct ptread *r, uint64_t va, struct pt_path *p)
             p->pte = e;
             if (e & PTE_PRESENT)
                 p->stop = 0;
+            r->leaf_2m = va >> 21;
+            r->leaf_l1 = t;
+            memcpy(r->leaf_tables, p->table, sizeof r->leaf_tables);
+            r->leaf_valid = true;
             return;
         }
         if (!(e & PTE_PRESENT))

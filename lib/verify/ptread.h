@@ -62,6 +62,15 @@ struct ptread {
     uint64_t l4_mfn;
     const uint64_t *l4;
     struct pt_cached cache[3];   /* the last L3, L2, L1 read */
+    /*
+     * The last walk that reached an L1 table: a lookup in the same 2 MiB
+     * takes its entry straight from that table (the tables do not change
+     * while they are read).  Dropped with the frame it points into.
+     */
+    uint64_t leaf_2m;            /* va >> 21 of that walk */
+    const uint64_t *leaf_l1;
+    uint64_t leaf_tables[4];
+    bool leaf_valid;
     uint64_t *pre_mfns;          /* preloaded tables, sorted ascending */
     const uint8_t *pre;          /* ... mapped in that order */
     size_t nr_pre;
