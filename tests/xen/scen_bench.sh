@@ -29,6 +29,7 @@ BENCH_RUNS=${PVB_BENCH_RUNS:-3}
 keep_best() {
 	_s=$(cat "$W/$2.time" 2>/dev/null)
 	[ -n "$_s" ] || return
+	printf '%s ' "$_s" >>"$W/$1.samples"
 	if [ ! -s "$W/$1.time" ] || gt "$(cat "$W/$1.time")" "$_s"; then
 		echo "$_s" >"$W/$1.time"
 		[ -f "$W/$2.json" ] && cp "$W/$2.json" "$W/$1.json"
@@ -112,6 +113,9 @@ while [ $_round -lt "$ELF_RUNS" ]; do
 	xl_once bench-xl-elf "$ELF"
 	xl_once bench-xl-elf-e "$ELF" "-p -e"
 done
+# Each round's time, not only the fastest: the ratio's margin is read
+# against the spread of both sides.
+diag "BENCH: raw ELF, every round in order: pvbuild $(cat "$W/bench-elf.samples" 2>/dev/null)s; xl -p $(cat "$W/bench-xl-elf.samples" 2>/dev/null)s; xl -p -e $(cat "$W/bench-xl-elf-e.samples" 2>/dev/null)s"
 # What a process's start and exit cost in dom0, under every create:
 # pvbuild's with its libraries (--version does nothing more), xl's
 # `help` (every xl command opens a libxl context first) and a static
